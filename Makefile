@@ -1,0 +1,35 @@
+# Ohne Haken: one command per task. Each installs what it needs (scripts/ensure-tools.sh).
+#   make build   validate rules, build dist/firefox, dist/chromium and their packages
+#   make test    unit tests and browser tests in Firefox and Chromium (installs browsers when root)
+#   make lint    ruff, ESLint and web-ext lint (0 errors, 0 warnings, 0 notices)
+
+PY := .venv/bin/python
+TOOLS := scripts/ensure-tools.sh
+
+.PHONY: build test test-unit test-browser lint check clean
+
+build:
+	@$(TOOLS) python
+	@$(PY) build.py
+
+check:
+	@$(TOOLS) python
+	@$(PY) build.py --check
+
+test:
+	@$(TOOLS) python browsers
+	@$(PY) -m pytest
+
+test-unit:
+	@$(TOOLS) python
+	@$(PY) -m pytest tests/unit
+
+lint:
+	@$(TOOLS) python node
+	@$(PY) -m ruff check build.py tests tools
+	@npx --no-install eslint extension
+	@$(PY) build.py -q --target firefox
+	@$(PY) tools/web_ext_lint.py dist/firefox
+
+clean:
+	rm -rf dist .pytest_cache

@@ -1,0 +1,236 @@
+/*
+ * DOM helpers that see what a user sees: open and closed shadow roots, same-origin frames,
+ * visible text with slotted content, accessible names, landmarks and section headings.
+ * The extension's own hosts (panel, tour, marks) are skipped everywhere.
+ */
+"use strict";
+
+(function () {
+  const OH = globalThis.ohneHaken;
+  if (OH.dom) return;
+
+  const CONTROL_SELECTOR = 'input[type="checkbox"], [role="checkbox"], [role="switch"]';
+  const HEADING_SELECTOR = 'h1, h2, h3, h4, h5, h6, [role="heading"], legend';
+  const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG"]);
+  const MAX_DEPTH = 64; // bounds every climb through ancestors
+  const ownHosts = new WeakSet();
+
+  /** The parent across shadow and frame boundaries (for climbing to context). */
+  function parentOf(node) {
+    if (node.parentElement) return node.parentElement;
+    const root = node.parentNode;
+    if (root && root.nodeType === 11 && root.host) return root.host; // shadow root -> host
+    return null;
+  }
+
+  function isOwn(element) {
+    return ownHosts.has(element);
+  }
+
+  /**
+   * Call visit(root) for `start` (a document, shadow root or element) and for every shadow
+   * root and same-origin frame document inside it. Returns the number of elements walked.
+   */
+  function walkRoots(start, visit, onFrame) {
+    const stack = [start];
+    let walked = 0;
+    while (stack.length) {
+      const root = stack.pop();
+      if (root.nodeType === 1 && isOwn(root)) continue;
+      visit(root);
+      const elements = root.querySelectorAll("*");
+      walked += elements.length;
+      const hosts = root.nodeType === 1 ? [root, ...elements] : elements;
+      for (const element of hosts) {
+        if (isOwn(element)) continue;
+        const shadow = OH.shadowRootOf(element);
+        if (shadow) stack.push(shadow);
+        if (element.tagName === "IFRAME" || element.tagName === "FRAME") {
+          if (onFrame) onFrame(element);
+          let doc;
+          try {
+            doc = element.contentDocument;
+          } catch {
+            doc = null; // cross-origin
+          }
+          if (doc?.documentElement) stack.push(doc);
+        }
+      }
+    }
+    return walked;
+  }
+
+  /** All elements matching `selector` under `start`, through shadow roots and frames. */
+  function deepQueryAll(start, selector, onFrame) {
+    const found = [];
+    walkRoots(start, (root) => {
+      if (root.nodeType === 1 && root.matches(selector)) found.push(root);
+      for (const element of root.querySelectorAll(selector)) {
+        if (!insideOwn(element)) found.push(element);
+      }
+    }, onFrame);
+    return found;
+  }
+
+  function insideOwn(element) {
+    for (let node = element, depth = 0; node && depth < MAX_DEPTH; node = parentOf(node), depth++) {
+      if (isOwn(node)) return true;
+    }
+    return false;
+  }
+
+  /** Visible text of a node: slotted content included, scripts and hidden parts left out. */
+  function textOf(node, max = 2000) {
+    let out = "";
+    const stack = [node];
+    while (stack.length && out.length < max) {
+      const current = stack.pop();
+      if (current.nodeType === 3) {
+        out += current.data;
+        continue;
+      }
+      if (current.nodeType !== 1 && current.nodeType !== 11) continue;
+      if (current.nodeType === 1) {
+        if (SKIP_TEXT.has(current.tagName.toUpperCase()) || isOwn(current)) continue;
+        if (current.hidden || current.getAttribute("aria-hidden") === "true") continue;
+        if (current.tagName === "INPUT" || current.tagName === "TEXTAREA" || current.tagName === "SELECT") continue;
+      }
+      let children = current.childNodes;
+      if (current.tagName === "SLOT") {
+        const assigned = current.assignedNodes({flatten: true});
+        if (assigned.length) children = assigned;
+      }
+      out += " ";
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+    return out.replace(/\s+/g, " ").trim().slice(0, max);
+  }
+
+  function byIdsText(element, attribute) {
+    const ids = (element.getAttribute(attribute) || "").trim().split(/\s+/).filter(Boolean);
+    if (!ids.length) return "";
+    const root = element.getRootNode();
+    return ids.map((id) => {
+      const target = root.getElementById ? root.getElementById(id) : root.querySelector?.(`#${CSS.escape(id)}`);
+      return target ? textOf(target) : "";
+    }).join(" ").trim();
+  }
+
+  /** Accessible name, close to the ARIA algorithm for links, buttons, fields and controls. */
+  function accessibleName(element) {
+    const labelled = byIdsText(element, "aria-labelledby");
+    if (labelled) return labelled;
+    const aria = element.getAttribute("aria-label");
+    if (aria && aria.trim()) return aria.trim();
+    if (element.labels && element.labels.length) {
+      return Array.from(element.labels, (label) => textOf(label)).join(" ").trim();
+    }
+    if (element.tagName === "INPUT") {
+      const type = (element.type || "").toLowerCase();
+      if (["submit", "button", "reset"].includes(type)) return element.value || "";
+      return element.getAttribute("placeholder") || element.title || "";
+    }
+    return textOf(element) || element.getAttribute("title") || element.getAttribute("label") || "";
+  }
+
+  function isVisible(element) {
+    if (!element.isConnected) return false;
+    if (typeof element.checkVisibility === "function") {
+      if (!element.checkVisibility({visibilityProperty: true})) return false;
+    }
+    const rect = element.getBoundingClientRect();
+    return rect.width > 0 && rect.height > 0;
+  }
+
+  const LANDMARK_TAGS = {HEADER: "banner", NAV: "navigation", MAIN: "main", FOOTER: "contentinfo", ASIDE: "complementary", FORM: "form", DIALOG: "dialog"};
+  const SECTIONING = new Set(["ARTICLE", "SECTION", "ASIDE", "NAV", "MAIN"]);
+
+  /** Landmark roles around an element, innermost first. */
+  function landmarksOf(element) {
+    const found = [];
+    let child = null;
+    for (let node = element, depth = 0; node && depth < MAX_DEPTH; child = node, node = parentOf(node), depth++) {
+      const role = node.getAttribute?.("role");
+      if (role && ["banner", "navigation", "main", "contentinfo", "complementary", "form", "dialog", "alertdialog", "region"].includes(role)) {
+        found.push(role === "alertdialog" ? "dialog" : role);
+        continue;
+      }
+      const tag = LANDMARK_TAGS[node.tagName];
+      if (!tag) continue;
+      if ((tag === "banner" || tag === "contentinfo") && child && hasSectioningAncestor(node)) continue;
+      found.push(tag);
+    }
+    return found;
+  }
+
+  function hasSectioningAncestor(node) {
+    for (let up = parentOf(node), depth = 0; up && depth < MAX_DEPTH; up = parentOf(up), depth++) {
+      if (SECTIONING.has(up.tagName) && up.tagName !== "MAIN") return true;
+    }
+    return false;
+  }
+
+  function isHeading(element) {
+    return element.nodeType === 1 && element.matches(HEADING_SELECTOR);
+  }
+
+  /**
+   * The nearest heading above an element: a fieldset's legend, a labelled group, or the
+   * closest preceding heading while climbing through ancestors (across shadow hosts).
+   */
+  function headingOf(element) {
+    let node = element;
+    for (let depth = 0; node && depth < MAX_DEPTH; depth++) {
+      if (node !== element && node.nodeType === 1) {
+        if (node.tagName === "FIELDSET") {
+          const legend = node.querySelector(":scope > legend");
+          if (legend) return {element: legend, text: textOf(legend, 300)};
+        }
+        const role = node.getAttribute("role");
+        if (role === "group" || role === "region" || node.tagName === "SECTION") {
+          const name = byIdsText(node, "aria-labelledby") || node.getAttribute("aria-label");
+          if (name) return {element: node, text: name.slice(0, 300)};
+        }
+      }
+      let sibling = node.previousElementSibling;
+      for (let count = 0; sibling && count < 25; sibling = sibling.previousElementSibling, count++) {
+        if (isOwn(sibling)) continue;
+        if (isHeading(sibling)) return {element: sibling, text: textOf(sibling, 300)};
+        const inner = sibling.querySelectorAll(HEADING_SELECTOR);
+        if (inner.length) {
+          const last = inner[inner.length - 1];
+          return {element: last, text: textOf(last, 300)};
+        }
+      }
+      node = parentOf(node);
+    }
+    return null;
+  }
+
+  /** Page coordinates of an element's box, through same-origin frames. */
+  function pageRect(element) {
+    const rect = element.getBoundingClientRect();
+    let left = rect.left;
+    let top = rect.top;
+    let view = element.ownerDocument.defaultView;
+    for (let depth = 0; view && view !== view.parent && depth < 8; depth++) {
+      let frame;
+      try {
+        frame = view.frameElement;
+      } catch {
+        frame = null;
+      }
+      if (!frame) break;
+      const frameRect = frame.getBoundingClientRect();
+      left += frameRect.left + frame.clientLeft;
+      top += frameRect.top + frame.clientTop;
+      view = view.parent;
+    }
+    return {left, top, width: rect.width, height: rect.height, right: left + rect.width, bottom: top + rect.height};
+  }
+
+  OH.dom = {
+    CONTROL_SELECTOR, ownHosts, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
+    accessibleName, isVisible, landmarksOf, headingOf, isHeading, pageRect, MAX_DEPTH,
+  };
+})();

@@ -1,0 +1,406 @@
+/*
+ * The one-click engine: find every consent control, keep the list current as the page
+ * changes, clear them all like a user would, verify, and undo.
+ *
+ * - Finding walks open and closed shadow roots and same-origin frames (dom.walkRoots).
+ * - Watching: one MutationObserver per root; added subtrees are re-examined after a short
+ *   debounce, nothing runs while the page is idle (no polling).
+ * - Clearing: consents first, then objections (an "object to everything" box may lock the
+ *   others). Each control is clicked only when its state differs from the protective one,
+ *   then verified; at most one other way is tried (label click or key press); a dialog that
+ *   opened right after the click is confirmed only with a confirm button ("Fortfahren"),
+ *   never with save or accept. The engine never submits and never presses save.
+ */
+"use strict";
+
+(function () {
+  const OH = globalThis.ohneHaken;
+  if (OH.createEngine) return;
+  const {dom, text, labels} = OH;
+
+  const REACT_TIMEOUT_MS = 400; // how long a page may take to react to one click
+  const SETTLE_MS = 350; // after clearing: time for a page to tick something back
+  const DEBOUNCE_MS = 50; // coalesce mutation bursts
+  const FULL_RESCAN_AT = 300; // more added nodes than this in one batch: scan the document once
+  const DIALOG_SELECTOR = 'dialog[open], [role="dialog"], [role="alertdialog"], [aria-modal="true"]';
+  const BUTTON_SELECTOR = 'button, input[type="submit"], input[type="button"], [role="button"]';
+
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function waitFor(condition, timeoutMs) {
+    const end = performance.now() + timeoutMs;
+    for (;;) {
+      if (condition()) return true;
+      if (performance.now() >= end) return false;
+      await wait(15);
+    }
+  }
+
+  function isChecked(element) {
+    if (element.tagName === "INPUT") return element.checked;
+    const value = element.getAttribute("aria-checked");
+    return value === "true" || value === "mixed";
+  }
+
+  function isDisabled(element) {
+    return element.disabled === true || element.getAttribute("aria-disabled") === "true";
+  }
+
+  function createEngine({vocabulary, doc = document, onUpdate = () => {}}) {
+    const classifier = OH.createClassifier(vocabulary);
+    const saveNames = vocabulary.save || [];
+    const confirmNames = vocabulary.confirm || [];
+    const neverPress = text.compileTerms(vocabulary.neverPress || []);
+    const stateWords = vocabulary.stateWords || [];
+    const highlighter = OH.createHighlighter(doc);
+
+    const candidates = new Set(); // every checkbox/switch seen (classified or not)
+    const records = new Map(); // classified control -> record
+    const observedRoots = new WeakSet();
+    const watchedFrames = new WeakSet();
+    const observers = [];
+    let pending = [];
+    let flushTimer = 0;
+    let saveButton = null;
+    let busy = false;
+    let lastRun = null; // {changes: [{key, from}], failed, confirmed}
+    let keyCounts = new Map();
+
+    // ---- finding ---------------------------------------------------------------------
+
+    function observe(root) {
+      if (observedRoots.has(root)) return;
+      observedRoots.add(root);
+      const observer = new MutationObserver(onMutations);
+      observer.observe(root.nodeType === 9 ? root.documentElement || root : root, {
+        childList: true, subtree: true, attributes: true,
+        attributeFilter: ["aria-checked", "checked", "disabled", "aria-disabled", "role", "type"],
+      });
+      observers.push(observer);
+      root.addEventListener("change", onUserChange, true);
+      root.addEventListener("click", onUserChange, true);
+    }
+
+    function watchFrame(frame) {
+      if (watchedFrames.has(frame)) return;
+      watchedFrames.add(frame);
+      frame.addEventListener("load", () => queue(frame));
+    }
+
+    function prune() {
+      for (const element of candidates) if (!element.isConnected) candidates.delete(element);
+      for (const element of records.keys()) if (!element.isConnected) records.delete(element);
+    }
+
+    /** Find and classify every control under `start`; returns the number of new records. */
+    function scan(start) {
+      const found = [];
+      dom.walkRoots(start, (root) => {
+        if (root.nodeType !== 1) observe(root);
+        if (root.nodeType === 1 && root.matches(dom.CONTROL_SELECTOR)) found.push(root);
+        for (const element of root.querySelectorAll(dom.CONTROL_SELECTOR)) found.push(element);
+      }, watchFrame);
+      const fresh = found.filter((element) => !candidates.has(element) && !dom.insideOwn(element));
+      if (!fresh.length) return 0;
+      for (const element of fresh) candidates.add(element);
+      const chains = [...candidates].map(labels.anchorsOf);
+      let added = 0;
+      for (const element of fresh) {
+        const description = labels.describe(element, chains, stateWords);
+        const verdict = classifier.classify(description);
+        if (!verdict.kind) continue;
+        const label = text.clip(description.own || description.block || description.heading, 140);
+        const record = {
+          element, kind: verdict.kind, words: verdict.words, source: verdict.source,
+          label, heading: text.clip(description.heading, 80), visual: description.visual,
+          key: keyFor(verdict.kind, label, description.heading),
+        };
+        records.set(element, record);
+        element.setAttribute("data-ohne-haken", record.kind);
+        added++;
+      }
+      return added;
+    }
+
+    function keyFor(kind, label, heading) {
+      const base = `${kind}:${text.normalize(`${label} ${heading}`).trim()}`;
+      const count = (keyCounts.get(base) || 0) + 1;
+      keyCounts.set(base, count);
+      return count === 1 ? base : `${base}#${count}`;
+    }
+
+    function rescanAll() {
+      prune();
+      keyCounts = new Map();
+      for (const record of records.values()) keyFor(record.kind, record.label, record.heading);
+      scan(doc);
+      findSaveButton();
+    }
+
+    function onMutations(mutations) {
+      for (const mutation of mutations) {
+        if (mutation.type === "childList") {
+          for (const node of mutation.addedNodes) if (node.nodeType === 1 && !dom.isOwn(node)) pending.push(node);
+        } else if (mutation.attributeName === "role" || mutation.attributeName === "type") {
+          pending.push(mutation.target);
+        } else {
+          pending.push(null); // a state change: refresh only
+        }
+      }
+      schedule();
+    }
+
+    function onUserChange(event) {
+      if (busy || dom.isOwn(event.target)) return;
+      pending.push(null);
+      schedule();
+    }
+
+    function queue(node) {
+      pending.push(node);
+      schedule();
+    }
+
+    function schedule() {
+      if (flushTimer || busy) return;
+      flushTimer = setTimeout(flush, DEBOUNCE_MS);
+    }
+
+    function flush() {
+      flushTimer = 0;
+      const batch = pending;
+      pending = [];
+      const nodes = batch.filter((node) => node && node.isConnected);
+      const removed = [...records.keys()].some((element) => !element.isConnected);
+      if (removed) prune();
+      if (nodes.length > FULL_RESCAN_AT) {
+        scan(doc);
+      } else {
+        for (const node of nodes) {
+          if (node.tagName === "IFRAME" || node.tagName === "FRAME") {
+            scan(node);
+            continue;
+          }
+          if (!nodes.some((other) => other !== node && other.contains(node))) scan(node);
+        }
+      }
+      findSaveButton();
+      update();
+    }
+
+    // ---- state -----------------------------------------------------------------------
+
+    function isProtective(record) {
+      const checked = isChecked(record.element);
+      return record.kind === "consent" ? !checked : checked;
+    }
+
+    function snapshot() {
+      const items = [...records.values()].map((record) => ({
+        label: record.label, kind: record.kind, words: record.words, source: record.source,
+        protective: isProtective(record), disabled: isDisabled(record.element),
+      }));
+      return {
+        items,
+        total: items.length,
+        active: items.filter((item) => !item.protective).length,
+        save: saveButton ? text.clip(dom.accessibleName(saveButton), 40) : null,
+        saveButton,
+        busy,
+        lastRun,
+      };
+    }
+
+    function update() {
+      highlighter.show([...records.values()].map((record) => ({visual: record.visual, protective: isProtective(record)})),
+        records.size ? saveButton : null);
+      onUpdate(snapshot());
+    }
+
+    function findSaveButton() {
+      const previous = saveButton;
+      saveButton = null;
+      if (records.size) {
+        const buttons = dom.deepQueryAll(doc, BUTTON_SELECTOR)
+          .filter((button) => !button.closest(DIALOG_SELECTOR) && text.matchesName(dom.accessibleName(button), saveNames));
+        saveButton = nearest(buttons);
+      }
+      if (previous && previous !== saveButton) previous.removeAttribute("data-ohne-haken");
+      if (saveButton) saveButton.setAttribute("data-ohne-haken", "save");
+    }
+
+    /** Of several save buttons, the one in the same form, else closest to the controls. */
+    function nearest(buttons) {
+      if (buttons.length <= 1) return buttons[0] || null;
+      const first = records.keys().next().value;
+      const form = first.form || first.closest?.("form");
+      const sameForm = buttons.find((button) => form && (button.form === form || form.contains(button)));
+      if (sameForm) return sameForm;
+      for (let node = first, depth = 0; node && depth < dom.MAX_DEPTH; node = dom.parentOf(node), depth++) {
+        const inside = buttons.find((button) => node.contains(button));
+        if (inside) return inside;
+      }
+      return buttons[0];
+    }
+
+    // ---- one click -------------------------------------------------------------------
+
+    function openDialogs() {
+      return new Set(dom.deepQueryAll(doc, DIALOG_SELECTOR).filter((dialog) => dom.isVisible(dialog)));
+    }
+
+    /** A dialog that opened right after our click: press its confirm button, if it has one. */
+    function confirmNewDialog(before, report) {
+      for (const dialog of openDialogs()) {
+        if (before.has(dialog)) continue;
+        const buttons = dom.deepQueryAll(dialog, BUTTON_SELECTOR);
+        const confirm = buttons.find((button) => {
+          const name = dom.accessibleName(button);
+          return text.matchesName(name, confirmNames) && !text.findTerms(text.normalize(name), neverPress).length;
+        });
+        if (confirm) {
+          report.confirmed.push(text.clip(dom.accessibleName(confirm), 40));
+          confirm.click();
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Perform one way of toggling, let the page react, answer a confirmation dialog. */
+    async function attempt(record, action, report) {
+      const element = record.element;
+      const before = isChecked(element);
+      const dialogsBefore = openDialogs();
+      action();
+      const reacted = () => !element.isConnected || isChecked(element) !== before;
+      let dialogSeen = false;
+      await waitFor(() => {
+        if (reacted()) return true;
+        dialogSeen = openDialogs().size > dialogsBefore.size;
+        return dialogSeen;
+      }, REACT_TIMEOUT_MS);
+      if (dialogSeen || (reacted() && element.isConnected && openDialogs().size > dialogsBefore.size)) {
+        if (confirmNewDialog(dialogsBefore, report)) await waitFor(reacted, REACT_TIMEOUT_MS);
+      }
+      return reacted();
+    }
+
+    function alternativeAction(element) {
+      if (element.tagName === "INPUT") {
+        const root = element.getRootNode();
+        const label = element.labels?.[0] || (root.nodeType === 11 ? root.host : null);
+        return label ? () => label.click() : null;
+      }
+      return () => {
+        element.focus({preventScroll: true});
+        for (const type of ["keydown", "keyup"]) {
+          element.dispatchEvent(new KeyboardEvent(type, {key: " ", code: "Space", keyCode: 32, bubbles: true, cancelable: true, composed: true}));
+        }
+      };
+    }
+
+    function recordByKey(key) {
+      for (const record of records.values()) if (record.key === key) return record;
+      return null;
+    }
+
+    /** Bring one control to `wanted` (checked or not). Returns "done" or a failure reason. */
+    async function setState(key, wanted, report) {
+      let record = recordByKey(key);
+      if (!record) return "noEffect";
+      if (isChecked(record.element) === wanted) return "done";
+      if (isDisabled(record.element)) return "disabled";
+      const ways = [() => record.element.click()];
+      for (let way = 0; way < 2; way++) {
+        const action = way === 0 ? ways[0] : alternativeAction(record.element);
+        if (!action) break;
+        await attempt(record, action, report);
+        if (!record.element.isConnected) rescanAll(); // the page drew the form anew
+        record = recordByKey(key);
+        if (!record) return "noEffect";
+        if (isChecked(record.element) === wanted) return "done";
+      }
+      return "noEffect";
+    }
+
+    async function run(plan, report) {
+      busy = true;
+      clearTimeout(flushTimer);
+      flushTimer = 0;
+      try {
+        for (const {key, wanted} of plan) {
+          const outcome = await setState(key, wanted, report);
+          if (outcome === "done") report.done.push(key);
+          else report.failed.set(key, outcome);
+        }
+        await wait(SETTLE_MS);
+        rescanAll();
+        for (const {key, wanted} of plan) {
+          const record = recordByKey(key);
+          if (record && report.done.includes(key) && isChecked(record.element) !== wanted) report.failed.set(key, "tickedBack");
+        }
+      } finally {
+        busy = false;
+        pending = [];
+      }
+    }
+
+    function describeFailures(report) {
+      return [...report.failed].map(([key, reason]) => ({label: recordByKey(key)?.label || key, reason}));
+    }
+
+    /** Untick every consent and tick every objection box. Never submits. */
+    async function clearAll() {
+      if (busy) return null;
+      rescanAll();
+      const all = [...records.values()];
+      const plan = ["consent", "objection"].flatMap((kind) => all
+        .filter((record) => record.kind === kind && !isProtective(record))
+        .map((record) => ({key: record.key, wanted: kind === "objection", from: isChecked(record.element)})));
+      const report = {done: [], failed: new Map(), confirmed: []};
+      update();
+      await run(plan, report);
+      const changed = plan.filter(({key}) => report.done.includes(key) && !report.failed.has(key));
+      lastRun = {kind: "clear", changes: changed.map(({key, from}) => ({key, from})), failed: describeFailures(report), confirmed: report.confirmed};
+      update();
+      return lastRun;
+    }
+
+    /** Put back every control the last clearAll changed. */
+    async function undo() {
+      if (busy || lastRun?.kind !== "clear" || !lastRun.changes.length) return null;
+      const plan = [...lastRun.changes].reverse().map(({key, from}) => ({key, wanted: from})); // objections first: they may lock the others
+      const report = {done: [], failed: new Map(), confirmed: []};
+      await run(plan, report);
+      lastRun = {kind: "undo", changes: [], restored: report.done.length, failed: describeFailures(report), confirmed: report.confirmed};
+      update();
+      return lastRun;
+    }
+
+    function start() {
+      scan(doc);
+      findSaveButton();
+      update();
+      const view = doc.defaultView;
+      view.addEventListener("resize", () => highlighter.reposition(), {passive: true});
+      view.addEventListener("scroll", () => highlighter.reposition(), {passive: true, capture: true});
+    }
+
+    function stop() {
+      for (const observer of observers) observer.disconnect();
+      clearTimeout(flushTimer);
+      highlighter.clear();
+      for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
+      saveButton?.removeAttribute("data-ohne-haken");
+    }
+
+    return {start, stop, clearAll, undo, snapshot, rescan: () => {
+      rescanAll();
+      update();
+    }};
+  }
+
+  OH.createEngine = createEngine;
+  OH.engineInternals = {isChecked, waitFor};
+})();

@@ -1,0 +1,58 @@
+/*
+ * Ohne Haken content scripts: how the parts talk.
+ *
+ *   rules-data.js (generated)  site knowledge: vocabulary, sites, walkthrough flows
+ *          |
+ *   text.js  dom.js  labels.js   normalise text; walk the DOM (shadow roots, frames); read labels
+ *          \    |    /
+ *          classify.js            label + context -> consent | objection | other (with reasons)
+ *               |
+ *          engine.js  <-- highlight.js   find, watch, clear in one click, undo; marks on the page
+ *               |
+ *          panel.js   tour.js      the in-page panel and the walkthrough overlay (own shadow roots)
+ *               \       /
+ *               main.js            wires them together; talks to background/ through `send`
+ *
+ * Every file is a classic script wrapped in a function that adds to one namespace,
+ * `globalThis.ohneHaken`, and each is safe to run twice (the second run changes nothing).
+ */
+"use strict";
+
+(function () {
+  if (globalThis.ohneHaken) return;
+
+  const api = globalThis.browser ?? globalThis.chrome;
+
+  globalThis.ohneHaken = {
+    api,
+
+    /** A localised message; `subs` fill $1, $2 ... */
+    t(key, subs) {
+      return api.i18n.getMessage(key, subs) || key;
+    },
+
+    /** Shadow root of an element, open or closed (extension-only access where the browser offers it). */
+    shadowRootOf(element) {
+      if (element.shadowRoot) return element.shadowRoot;
+      if ("openOrClosedShadowRoot" in element) return element.openOrClosedShadowRoot || null; // Firefox
+      const dom = api.dom ?? globalThis.chrome?.dom;
+      if (dom?.openOrClosedShadowRoot) {
+        try {
+          return dom.openOrClosedShadowRoot(element); // Chromium
+        } catch {
+          return null;
+        }
+      }
+      return null;
+    },
+
+    /** Send a message to the background; never throws (the background may be restarting). */
+    async send(message) {
+      try {
+        return await api.runtime.sendMessage(message);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+})();

