@@ -136,6 +136,7 @@ class Browser:
         self.name, self.driver, self.extension_base, self.port = name, driver, extension_base, port
         self.errors: list[str] = []
         driver.set_page_load_timeout(15)
+        driver.set_window_size(1280, 1000)
         driver.script.add_error_handler(self._on_error)
         driver.script.add_console_handler(self._on_console)
 

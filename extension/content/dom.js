@@ -13,6 +13,7 @@
   const HEADING_SELECTOR = 'h1, h2, h3, h4, h5, h6, [role="heading"], legend';
   const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG"]);
   const MAX_DEPTH = 64; // bounds every climb through ancestors
+  const MAX_INTRO = 500; // characters of a section's intro text used as context
   const ownHosts = new WeakSet();
 
   /** The parent across shadow and frame boundaries (for climbing to context). */
@@ -177,31 +178,44 @@
   /**
    * The nearest heading above an element: a fieldset's legend, a labelled group, or the
    * closest preceding heading while climbing through ancestors (across shadow hosts).
+   * Its text includes the intro between that heading and the element ("Auf welchen Wegen
+   * dürfen wir Sie zu Werbezwecken kontaktieren?"), which often says what a group is for.
    */
   function headingOf(element) {
+    let intro = "";
+    const result = (heading, text) => ({element: heading, text: `${text} ${intro}`.trim().slice(0, MAX_INTRO)});
+    /** Scan the siblings before `node`: a heading ends the search, other text is intro. */
+    const scanBefore = (node) => {
+      let sibling = node.previousElementSibling;
+      for (let count = 0; sibling && count < 25; sibling = sibling.previousElementSibling, count++) {
+        if (isOwn(sibling)) continue;
+        if (isHeading(sibling)) return sibling;
+        const inner = sibling.querySelectorAll(HEADING_SELECTOR);
+        if (inner.length) return inner[inner.length - 1];
+        if (intro.length < MAX_INTRO && !sibling.matches(CONTROL_SELECTOR) && !sibling.querySelector(CONTROL_SELECTOR)) {
+          intro = `${textOf(sibling, MAX_INTRO)} ${intro}`;
+        }
+      }
+      return null;
+    };
     let node = element;
     for (let depth = 0; node && depth < MAX_DEPTH; depth++) {
       if (node !== element && node.nodeType === 1) {
         if (node.tagName === "FIELDSET") {
           const legend = node.querySelector(":scope > legend");
-          if (legend) return {element: legend, text: textOf(legend, 300)};
+          if (legend) return result(legend, textOf(legend, 300));
         }
         const role = node.getAttribute("role");
-        if (role === "group" || role === "region" || node.tagName === "SECTION") {
+        if (role === "group" || role === "region" || node.tagName === "SECTION" || node.tagName === "UL" || node.tagName === "OL") {
           const name = byIdsText(node, "aria-labelledby") || node.getAttribute("aria-label");
-          if (name) return {element: node, text: name.slice(0, 300)};
+          if (name) {
+            scanBefore(node);
+            return result(node, name.slice(0, 300));
+          }
         }
       }
-      let sibling = node.previousElementSibling;
-      for (let count = 0; sibling && count < 25; sibling = sibling.previousElementSibling, count++) {
-        if (isOwn(sibling)) continue;
-        if (isHeading(sibling)) return {element: sibling, text: textOf(sibling, 300)};
-        const inner = sibling.querySelectorAll(HEADING_SELECTOR);
-        if (inner.length) {
-          const last = inner[inner.length - 1];
-          return {element: last, text: textOf(last, 300)};
-        }
-      }
+      const heading = scanBefore(node);
+      if (heading) return result(heading, textOf(heading, 300));
       node = parentOf(node);
     }
     return null;
