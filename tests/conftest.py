@@ -161,6 +161,15 @@ class Browser:
     def open(self, path: str, host: str = "www.o2online.de"):
         self.driver.get(self.url(path, host))
 
+    def open_extension_page(self, path: str):
+        self.driver.get(f"{self.extension_base}/{path.lstrip('/')}")
+
+    def stored(self) -> str:
+        """Everything in the extension's storage, as its privacy page shows it."""
+        self.open_extension_page("pages/privacy.html")
+        self.wait(lambda: self.js("return document.querySelector('[data-role=\"stored\"]').textContent") != "")
+        return self.js("return document.querySelector('[data-role=\"stored\"]').textContent")
+
     def open_unmapped(self, path: str):
         self.driver.get(f"http://127.0.0.1:{self.port}/{path.lstrip('/')}")
 

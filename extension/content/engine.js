@@ -24,6 +24,8 @@
   const FULL_RESCAN_AT = 300; // more added nodes than this in one batch: scan the document once
   const DIALOG_SELECTOR = 'dialog[open], [role="dialog"], [role="alertdialog"], [aria-modal="true"]';
   const BUTTON_SELECTOR = 'button, input[type="submit"], input[type="button"], [role="button"]';
+  const VISIBILITY_ATTRIBUTES = ["hidden", "open", "class", "style", "aria-hidden", "inert"];
+  const VISIBILITY = Symbol("visibility");
 
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,7 +56,8 @@
     const stateWords = vocabulary.stateWords || [];
     const highlighter = OH.createHighlighter(doc);
 
-    const candidates = new Set(); // every checkbox/switch seen (classified or not)
+    const candidates = new Set(); // every shown checkbox/switch seen (classified or not)
+    const dormant = new Set(); // controls not rendered now (e.g. a closed editor): looked at again when shown
     const records = new Map(); // classified control -> record
     const observedRoots = new WeakSet();
     const watchedFrames = new WeakSet();
@@ -74,7 +77,7 @@
       const observer = new MutationObserver(onMutations);
       observer.observe(root.nodeType === 9 ? root.documentElement || root : root, {
         childList: true, subtree: true, attributes: true,
-        attributeFilter: ["aria-checked", "checked", "disabled", "aria-disabled", "role", "type"],
+        attributeFilter: ["aria-checked", "checked", "disabled", "aria-disabled", "role", "type", ...VISIBILITY_ATTRIBUTES],
       });
       observers.push(observer);
       root.addEventListener("change", onUserChange, true);
@@ -100,7 +103,15 @@
         if (root.nodeType === 1 && root.matches(dom.CONTROL_SELECTOR)) found.push(root);
         for (const element of root.querySelectorAll(dom.CONTROL_SELECTOR)) found.push(element);
       }, watchFrame);
-      const fresh = found.filter((element) => !candidates.has(element) && !dom.insideOwn(element));
+      const fresh = found.filter((element) => {
+        if (candidates.has(element) || dom.insideOwn(element)) return false;
+        if (dom.isVisible(labels.visualOf(element))) {
+          dormant.delete(element);
+          return true;
+        }
+        dormant.add(element);
+        return false;
+      });
       if (!fresh.length) return 0;
       for (const element of fresh) candidates.add(element);
       const chains = [...candidates].map(labels.anchorsOf);
@@ -143,6 +154,9 @@
           for (const node of mutation.addedNodes) if (node.nodeType === 1 && !dom.isOwn(node)) pending.push(node);
         } else if (mutation.attributeName === "role" || mutation.attributeName === "type") {
           pending.push(mutation.target);
+        } else if (VISIBILITY_ATTRIBUTES.includes(mutation.attributeName)) {
+          if (dom.isOwn(mutation.target)) continue;
+          pending.push(VISIBILITY); // something may have been shown or hidden
         } else {
           pending.push(null); // a state change: refresh only
         }
@@ -170,7 +184,8 @@
       flushTimer = 0;
       const batch = pending;
       pending = [];
-      const nodes = batch.filter((node) => node && node.isConnected);
+      const nodes = batch.filter((node) => node && node !== VISIBILITY && node.isConnected);
+      if (batch.includes(VISIBILITY)) recheckVisibility(nodes);
       const removed = [...records.keys()].some((element) => !element.isConnected);
       if (removed) prune();
       if (nodes.length > FULL_RESCAN_AT) {
@@ -186,6 +201,27 @@
       }
       findSaveButton();
       update();
+    }
+
+    /** Controls that were shown or hidden since the last look: classify or set aside. */
+    function recheckVisibility(nodes) {
+      for (const element of dormant) {
+        if (!element.isConnected) dormant.delete(element);
+        else if (dom.isVisible(labels.visualOf(element))) nodes.push(element);
+      }
+      for (const [element, record] of records) {
+        if (dom.isVisible(record.visual)) continue;
+        records.delete(element);
+        candidates.delete(element);
+        element.removeAttribute("data-ohne-haken");
+        dormant.add(element);
+      }
+      for (const element of candidates) {
+        if (!records.has(element) && !dom.isVisible(labels.visualOf(element))) {
+          candidates.delete(element);
+          dormant.add(element);
+        }
+      }
     }
 
     // ---- state -----------------------------------------------------------------------

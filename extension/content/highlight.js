@@ -52,8 +52,14 @@
           offset: [element.style.getPropertyValue("outline-offset"), element.style.getPropertyPriority("outline-offset")],
         });
       }
-      element.style.setProperty("outline", `3px solid ${color}`, "important");
-      element.style.setProperty("outline-offset", "2px", "important");
+      // Only write when something changes: a write is a mutation the engine would look at again.
+      const value = `3px solid ${color}`;
+      const entry = saved.get(element);
+      if (entry.applied !== value) {
+        element.style.setProperty("outline", value, "important");
+        element.style.setProperty("outline-offset", "2px", "important");
+        entry.applied = value;
+      }
     }
 
     function restore(element) {

@@ -1,0 +1,555 @@
+/*
+ * The guided walkthrough: flows from rules/flows/*.json, one overlay (host #ohne-haken-tour,
+ * open shadow root; stable hooks in docs/HOOKS.md).
+ *
+ * Which step to show is decided from what the page shows, not from where the user clicked:
+ * every step names the page it belongs to (headings, links, buttons, field labels, the
+ * engine's state); the highest step whose page is recognised wins. So users may take another
+ * route, go back, reload or arrive in the middle. Where nothing is recognised the current
+ * step stays and, its target missing, the popover says what to look for and where.
+ *
+ * State lives in extension storage (storage.local "tour"), so it survives page loads and the
+ * hop between login.o2online.de and www.o2online.de; it ends on Close, on completion, or
+ * after an hour untouched. The overlay never reads a field's value.
+ */
+"use strict";
+
+(function () {
+  const OH = globalThis.ohneHaken;
+  if (OH.createTour) return;
+  const {dom, text} = OH;
+
+  const STORAGE_KEY = "tour";
+  const STATE_VERSION = 1;
+  const STALE_MS = 60 * 60 * 1000;
+  const MISSING_WAIT_MS = 1200; // wait this long for late content before saying "look for ..."
+  const DECIDE_DEBOUNCE_MS = 120;
+  const ROLE_SELECTORS = {
+    link: 'a[href], [role="link"], [role="tab"], [role="menuitem"]',
+    tab: '[role="tab"], a[href]',
+    button: 'button, [role="button"], input[type="submit"], input[type="button"]',
+    control: 'a[href], [role="link"], [role="tab"], [role="menuitem"], button, [role="button"], input[type="submit"], input[type="button"]',
+    field: 'input:not([type="hidden"]):not([type="checkbox"]):not([type="radio"]):not([type="submit"]):not([type="button"]), textarea',
+  };
+  const HEADINGS = 'h1, h2, h3, h4, h5, h6, [role="heading"], legend';
+  const SECTION_CONTAINERS = 'section, article, fieldset, [role="region"], [role="group"], form, li, div';
+
+  const CSS = `
+    :host { all: initial; }
+    * { box-sizing: border-box; }
+    .spot { position: fixed; border-radius: 8px; pointer-events: none; border: 3px solid #ffb300;
+            box-shadow: 0 0 0 100vmax rgba(10, 20, 40, .45); }
+    .pop { position: fixed; pointer-events: auto; width: min(340px, calc(100vw - 16px)); background: #fff; color: #14213d;
+           font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; border: 2px solid #003ca0; border-radius: 10px;
+           box-shadow: 0 6px 24px rgba(0,0,0,.35); padding: 12px 14px; }
+    .pop:focus { outline: 3px solid #ffb300; outline-offset: 2px; }
+    .step { font-size: 12px; font-weight: 600; color: #003ca0; margin: 0 0 2px; }
+    h2 { font-size: 15px; margin: 0 0 6px; }
+    p { margin: 0 0 8px; }
+    .where { background: #fff8e1; border-left: 4px solid #ffb300; padding: 6px 8px; }
+    .buttons { display: flex; gap: 8px; justify-content: flex-end; flex-wrap: wrap; }
+    button { font: inherit; border-radius: 6px; border: 1px solid #003ca0; background: #fff; color: #003ca0;
+             padding: 5px 10px; cursor: pointer; min-height: 32px; }
+    button.primary { background: #003ca0; color: #fff; font-weight: 600; }
+    button:focus-visible { outline: 3px solid #ffb300; outline-offset: 2px; }
+    .close { position: absolute; right: 6px; top: 4px; border: none; font-size: 18px; padding: 0 6px; min-height: 26px; }
+    [hidden] { display: none !important; }
+    @media (prefers-reduced-motion: no-preference) { .spot { transition: left .15s, top .15s, width .15s, height .15s; } }
+  `;
+
+  function el(doc, tag, props = {}, children = []) {
+    const node = doc.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    node.append(...children);
+    return node;
+  }
+
+  // ---- reading the page (names and labels only, never values) ---------------------------
+
+  function visible(start, selector) {
+    return dom.deepQueryAll(start, selector).filter((element) => dom.isVisible(visualOf(element)));
+  }
+
+  /** What the user sees of an element: a field inside a custom element is drawn by its host. */
+  function visualOf(element) {
+    const root = element.getRootNode();
+    if (element.matches(ROLE_SELECTORS.field) && root.nodeType === 11 && root.host) return root.host;
+    return element;
+  }
+
+  function fieldName(field) {
+    const name = dom.accessibleName(field);
+    if (name && name !== field.getAttribute("placeholder")) return name;
+    const root = field.getRootNode();
+    if (root.nodeType === 11 && root.host) return root.host.getAttribute("label") || root.host.getAttribute("aria-label") || name;
+    return name;
+  }
+
+  function named(start, role, names) {
+    const nameOf = role === "field" ? fieldName : dom.accessibleName;
+    return visible(start, ROLE_SELECTORS[role]).filter((element) => text.matchesName(nameOf(element), names));
+  }
+
+  function createTour({rules, engine, onEngineUpdate, doc = document, storage = OH.api.storage.local}) {
+    const flows = rules.flows;
+    let state = null; // {version, flow, step, reached, updated, manualUrl}
+    let engineState = engine.snapshot();
+    let host = null;
+    let ui = null;
+    let shown = null; // {flowName, stepIndex, target, missing}
+    let target = null;
+    let decideTimer = 0;
+    let missingTimer = 0;
+    let observer = null;
+    let frame = 0;
+    let resizeObserver = null;
+
+    const flowByName = (name) => flows.find((flow) => flow.name === name) || null;
+
+    // -- page recognition --
+    function holds(matcher) {
+      const [kind, value] = Object.entries(matcher)[0];
+      switch (kind) {
+        case "heading": return visible(doc, HEADINGS).some((h) => text.matchesName(dom.textOf(h, 300), value));
+        case "link": return named(doc, "link", value).length > 0;
+        case "button": return named(doc, "button", value).length > 0;
+        case "field": return named(doc, "field", value).length > 0;
+        case "passwordField": return visible(doc, 'input[type="password"]').length > 0;
+        case "text": return text.findTerms(text.normalize(dom.textOf(doc.body, 20000)), text.compileTerms(value)).length > 0;
+        case "consents":
+          if (value === "present") return engineState.total > 0;
+          if (value === "active") return engineState.active > 0;
+          return engineState.total > 0 && engineState.active === 0;
+        default: return false;
+      }
+    }
+
+    function pageMatches(step, reached) {
+      const page = step.page;
+      if (step.after) {
+        const flow = flowByName(state?.flow);
+        const index = flow ? flow.steps.findIndex((s) => s.id === step.after) : -1;
+        if (index < 0 || reached < index) return false;
+      }
+      if (page.host && !(location.hostname === page.host || location.hostname.endsWith(`.${page.host}`))) return false;
+      if (page.all && !page.all.every(holds)) return false;
+      if (page.any && !page.any.some(holds)) return false;
+      if (page.none && page.none.some(holds)) return false;
+      return Boolean(page.all || page.any || page.host);
+    }
+
+    function matchingSteps(flow, reached) {
+      return flow.steps.map((step, index) => (pageMatches(step, reached) ? index : -1)).filter((index) => index >= 0);
+    }
+
+    // -- finding the target --
+    function regionRoots(region) {
+      if (!region) return [doc];
+      if (region.landmark) {
+        return dom.deepQueryAll(doc, "*").filter((element) => dom.landmarksOf(element)[0] === region.landmark &&
+          !dom.landmarksOf(dom.parentOf(element) || doc.documentElement).includes(region.landmark));
+      }
+      const headings = visible(doc, HEADINGS).filter((h) => text.matchesName(dom.textOf(h, 300), region.section));
+      return headings.map(sectionOf);
+    }
+
+    /** The part of the page a heading names: the smallest container holding more than the heading. */
+    function sectionOf(heading) {
+      if (heading.tagName === "LEGEND") return heading.parentElement;
+      let node = heading.parentElement;
+      for (let depth = 0; node && depth < 8; depth++, node = node.parentElement) {
+        if (node.matches(SECTION_CONTAINERS) && node.querySelectorAll(ROLE_SELECTORS.control).length) return node;
+      }
+      return heading.parentElement || doc.body;
+    }
+
+    function inRegion(element, region) {
+      if (!region) return true;
+      if (region.landmark) return dom.landmarksOf(element).includes(region.landmark);
+      return regionRoots(region).some((root) => root.contains(element));
+    }
+
+    function findTarget(step) {
+      const spec = step.target;
+      if (!spec) return null;
+      if (spec.role === "panel") return panelButton();
+      if (spec.role === "save") {
+        const button = engineState.saveButton;
+        return button?.isConnected && dom.isVisible(button) ? button : null;
+      }
+      let found = [];
+      for (const root of regionRoots(spec.within)) found.push(...named(root, spec.role, spec.name));
+      found = [...new Set(found)];
+      if (spec.within) found = found.filter((element) => inRegion(element, spec.within));
+      const score = (element) => (spec.prefer && inRegion(element, spec.prefer) ? -2 : 0) + (spec.avoid && inRegion(element, spec.avoid) ? 2 : 0);
+      found.sort((a, b) => score(a) - score(b));
+      return found.length ? visualOf(found[0]) : null;
+    }
+
+    function panelButton() {
+      const panel = doc.getElementById("ohne-haken-panel");
+      const button = panel?.shadowRoot?.querySelector('[data-action="clear-all"]');
+      return button && dom.isVisible(button) ? button : panel;
+    }
+
+    // -- state --
+    async function load() {
+      try {
+        const stored = (await storage.get(STORAGE_KEY))[STORAGE_KEY];
+        if (!stored || stored.version !== STATE_VERSION || !flowByName(stored.flow)) return null;
+        if (Date.now() - stored.updated > STALE_MS) {
+          await storage.remove(STORAGE_KEY);
+          return null;
+        }
+        return stored;
+      } catch {
+        return null;
+      }
+    }
+
+    function save() {
+      if (!state) return;
+      state.updated = Date.now();
+      storage.set({[STORAGE_KEY]: state}).catch(() => {});
+    }
+
+    function end() {
+      state = null;
+      storage.remove(STORAGE_KEY).catch(() => {});
+      hide();
+      stopWatching();
+    }
+
+    // -- deciding the step --
+    function currentIndex(flow) {
+      const index = flow.steps.findIndex((step) => step.id === state.step);
+      return index < 0 ? 0 : index;
+    }
+
+    /** Choose the step for this page (see the comment at the top of this file). */
+    function decide() {
+      decideTimer = 0;
+      if (!state) return;
+      let flow = flowByName(state.flow);
+      const current = currentIndex(flow);
+      let matches = matchingSteps(flow, state.reached);
+      if (!matches.length) {
+        // Another flow may fit this page better (the user took the other route).
+        for (const other of flows) {
+          if (other === flow) continue;
+          const otherMatches = matchingSteps(other, -1).filter((index) => index > 0);
+          if (otherMatches.length) {
+            flow = other;
+            matches = otherMatches;
+            state.flow = other.name;
+            state.reached = -1;
+            break;
+          }
+        }
+      }
+      // A recognised optional step (cookie banner, opt-in overlay) is a detour to take first;
+      // otherwise the furthest recognised step wins.
+      const optional = matches.filter((index) => flow.steps[index].optional);
+      const best = optional.length ? Math.min(...optional) : matches.length ? Math.max(...matches) : -1;
+      const manualHere = state.manualUrl === location.href;
+      let next = current;
+      const held = Math.max(current, state.manualBest ?? -1); // what the page showed when Back/Next was pressed
+      if (manualHere ? best > held : best >= 0 && (best > current || !matches.includes(current) || optional.length)) {
+        next = best;
+      }
+      if (!manualHere) {
+        state.manualUrl = null;
+        state.manualBest = -1;
+      }
+      // Tie-breaker: an earlier step was recognised, but the URL says we are where the current step lives.
+      if (next < current && flow === flowByName(state.flow) && pathHintHolds(flow.steps[current])) next = current;
+      if (flow.steps[next].id !== state.step || next > state.reached) {
+        state.step = flow.steps[next].id;
+        state.reached = Math.max(state.reached, next);
+        save();
+      }
+      show(flow, next);
+    }
+
+    function pathHintHolds(step) {
+      return Boolean(step.page.pathHint) && location.pathname.includes(step.page.pathHint);
+    }
+
+    function scheduleDecide() {
+      if (!state || decideTimer) return;
+      decideTimer = setTimeout(decide, DECIDE_DEBOUNCE_MS);
+    }
+
+    // -- the overlay --
+    function build() {
+      host = doc.createElement("div");
+      host.id = "ohne-haken-tour";
+      dom.ownHosts.add(host);
+      const fixed = {position: "fixed", inset: "0", width: "100vw", height: "100vh", margin: "0", padding: "0", border: "0",
+        background: "transparent", overflow: "visible", "pointer-events": "none", "z-index": "2147483647", display: "block"};
+      for (const [property, value] of Object.entries(fixed)) host.style.setProperty(property, value, "important");
+      const root = host.attachShadow({mode: "open"});
+      const spot = el(doc, "div", {class: "spot"});
+      const stepLine = el(doc, "p", {"data-role": "step", class: "step"});
+      const title = el(doc, "h2", {id: "oh-tour-title"});
+      const instruction = el(doc, "p", {id: "oh-tour-text", "data-role": "instruction"});
+      const where = el(doc, "p", {class: "where", "data-role": "where"});
+      const back = el(doc, "button", {"data-action": "tour-back", text: OH.t("tourBack")});
+      const next = el(doc, "button", {"data-action": "tour-next", class: "primary", text: OH.t("tourNext")});
+      const close = el(doc, "button", {"data-action": "tour-close", class: "close", "aria-label": OH.t("tourClose"), title: OH.t("tourClose"), text: "×"});
+      const pop = el(doc, "div", {class: "pop", role: "dialog", "aria-modal": "false", "aria-labelledby": "oh-tour-title",
+        "aria-describedby": "oh-tour-text", tabindex: "-1"}, [close, stepLine, title, instruction, where, el(doc, "div", {class: "buttons"}, [back, next])]);
+      root.append(el(doc, "style", {text: CSS}), spot, pop);
+      ui = {root, spot, pop, stepLine, title, instruction, where, back, next, close};
+
+      const onTrusted = (button, handler) => button.addEventListener("click", (event) => {
+        if (event.isTrusted) handler();
+      });
+      onTrusted(back, () => step(-1));
+      onTrusted(next, () => step(+1));
+      onTrusted(close, () => end());
+      pop.addEventListener("keydown", onKey);
+    }
+
+    function onKey(event) {
+      if (!event.isTrusted) return;
+      if (event.key === "Escape") {
+        event.preventDefault();
+        end();
+      } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        event.preventDefault();
+        step(event.key === "ArrowRight" ? +1 : -1);
+      } else if (event.key === "Tab") {
+        const focusable = [ui.close, ui.back, ui.next].filter((button) => !button.hidden && !button.disabled);
+        const index = focusable.indexOf(ui.root.activeElement);
+        const to = event.shiftKey ? (index <= 0 ? focusable.length - 1 : index - 1) : (index + 1) % focusable.length;
+        event.preventDefault();
+        focusable[to].focus();
+      }
+    }
+
+    /** Back / Next by hand: the chosen step holds on this page until the page moves on. */
+    function step(delta) {
+      if (!state) return;
+      const flow = flowByName(state.flow);
+      const current = currentIndex(flow);
+      if (flow.steps[current].type === "done" && delta > 0) {
+        end();
+        return;
+      }
+      const to = Math.min(Math.max(current + delta, 0), flow.steps.length - 1);
+      state.step = flow.steps[to].id;
+      state.reached = Math.max(state.reached, to);
+      state.manualUrl = location.href;
+      const matches = matchingSteps(flow, state.reached);
+      state.manualBest = matches.length ? Math.max(...matches) : -1;
+      save();
+      show(flow, to, true);
+    }
+
+    function show(flow, index, focus = false) {
+      const stepRule = flow.steps[index];
+      const newStep = !shown || shown.flowName !== flow.name || shown.stepIndex !== index;
+      const found = findTarget(stepRule);
+      if (!host) build();
+      if (!host.isConnected) doc.documentElement.append(host);
+      raise();
+      setTarget(found);
+      if (newStep || found) {
+        clearTimeout(missingTimer);
+        missingTimer = 0;
+      }
+      const needsTarget = Boolean(stepRule.target);
+      if (needsTarget && !found && newStep) {
+        // Give late content a moment before saying "look for ...": never an empty overlay,
+        // so the popover shows the instruction centred meanwhile.
+        missingTimer = setTimeout(() => {
+          missingTimer = 0;
+          if (state && !findTarget(stepRule)) render(flow, index, null, true);
+        }, MISSING_WAIT_MS);
+      }
+      const missing = needsTarget && !found && !newStep && shown?.missing;
+      render(flow, index, found, missing);
+      if (newStep || focus) {
+        if (found && !found.closest?.("#ohne-haken-panel")) scrollTo(found);
+        ui.pop.focus({preventScroll: true});
+      }
+      shown = {flowName: flow.name, stepIndex: index, missing};
+      if (stepRule.type === "done") {
+        storage.remove(STORAGE_KEY).catch(() => {}); // completed: a reload must not bring it back
+        state = {...state, finished: true};
+      }
+    }
+
+    function render(flow, index, found, missing) {
+      const stepRule = flow.steps[index];
+      ui.stepLine.textContent = OH.t("tourStepOf", [String(index + 1), String(flow.steps.length)]);
+      ui.title.textContent = OH.t(flow.title);
+      ui.instruction.textContent = OH.t(stepRule.text);
+      ui.where.textContent = missing && stepRule.where ? OH.t(stepRule.where) : "";
+      ui.where.hidden = !missing;
+      ui.back.hidden = index === 0;
+      ui.next.textContent = OH.t(stepRule.type === "done" ? "tourFinish" : "tourNext");
+      ui.pop.setAttribute("aria-describedby", missing ? "oh-tour-text oh-tour-where" : "oh-tour-text");
+      ui.where.id = "oh-tour-where";
+      if (shown) shown.missing = missing;
+      place(found);
+    }
+
+    function setTarget(found) {
+      if (target && target !== found) target.removeAttribute("data-ohne-haken-tour");
+      target = found;
+      if (target) target.setAttribute("data-ohne-haken-tour", "target");
+      resizeObserver?.disconnect();
+      if (target && typeof ResizeObserver === "function") {
+        resizeObserver = new ResizeObserver(() => requestPlace());
+        resizeObserver.observe(target);
+      }
+    }
+
+    function scrollTo(element) {
+      const reduce = doc.defaultView.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      element.scrollIntoView({block: "center", inline: "nearest", behavior: reduce ? "auto" : "smooth"});
+    }
+
+    function place(found = target) {
+      if (!ui) return;
+      const view = doc.defaultView;
+      const popRect = ui.pop.getBoundingClientRect();
+      const width = popRect.width || 340;
+      const height = popRect.height || 180;
+      if (!found || !found.isConnected) {
+        ui.spot.hidden = true;
+        ui.pop.style.left = `${Math.max(8, (view.innerWidth - width) / 2)}px`;
+        ui.pop.style.top = `${Math.max(8, (view.innerHeight - height) / 2)}px`;
+        return;
+      }
+      const r = dom.pageRect(found);
+      const pad = 6;
+      ui.spot.hidden = false;
+      Object.assign(ui.spot.style, {left: `${r.left - pad}px`, top: `${r.top - pad}px`, width: `${r.width + 2 * pad}px`, height: `${r.height + 2 * pad}px`});
+      // Beside the target first (the space below it usually holds the button to press next),
+      // then above, then below; the first place that fits in the window wins.
+      const gap = pad + 10;
+      const fits = ({left, top}) => left >= 8 && top >= 8 && left + width <= view.innerWidth - 8 && top + height <= view.innerHeight - 8;
+      const clampTop = (top) => Math.min(Math.max(8, top), Math.max(8, view.innerHeight - height - 8));
+      const clampLeft = (left) => Math.min(Math.max(8, left), Math.max(8, view.innerWidth - width - 8));
+      const places = [
+        {left: r.right + gap, top: clampTop(r.top)},
+        {left: r.left - gap - width, top: clampTop(r.top)},
+        {left: clampLeft(r.left), top: r.top - gap - height},
+        {left: clampLeft(r.left), top: r.bottom + gap},
+      ];
+      const chosen = places.find(fits) || {left: clampLeft(r.left), top: clampTop(r.bottom + gap)};
+      ui.pop.style.left = `${Math.round(chosen.left)}px`;
+      ui.pop.style.top = `${Math.round(chosen.top)}px`;
+    }
+
+    function requestPlace() {
+      if (frame || !ui) return;
+      frame = doc.defaultView.requestAnimationFrame(() => {
+        frame = 0;
+        place();
+      });
+    }
+
+    /** Above the page's sticky headers, overlays and modal dialogs (top layer where possible). */
+    function raise() {
+      if (typeof host.showPopover !== "function") return;
+      if (!host.hasAttribute("popover")) host.setAttribute("popover", "manual");
+      try {
+        if (host.matches(":popover-open")) host.hidePopover();
+        host.showPopover();
+      } catch {
+        // not in the document or not supported: the z-index still applies
+      }
+    }
+
+    function hide() {
+      clearTimeout(missingTimer);
+      setTarget(null);
+      host?.remove();
+      shown = null;
+    }
+
+    // -- watching the page while a walkthrough runs --
+    function startWatching() {
+      if (observer) return;
+      observer = new MutationObserver((mutations) => {
+        if (mutations.every((m) => dom.insideOwn(m.target))) return;
+        scheduleDecide();
+        requestPlace();
+      });
+      observer.observe(doc.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ["hidden", "open", "class", "style", "aria-hidden"]});
+      doc.defaultView.addEventListener("scroll", requestPlace, {passive: true, capture: true});
+      doc.defaultView.addEventListener("resize", requestPlace, {passive: true});
+      doc.defaultView.addEventListener("popstate", scheduleDecide);
+      doc.addEventListener("click", onPageClick, true);
+    }
+
+    /** Changes inside a page's shadow roots are not seen by the observer: look again after clicks. */
+    function onPageClick(event) {
+      if (dom.isOwn(event.target)) return;
+      scheduleDecide();
+      setTimeout(scheduleDecide, 400);
+    }
+
+    function stopWatching() {
+      observer?.disconnect();
+      observer = null;
+      resizeObserver?.disconnect();
+      doc.defaultView.removeEventListener("scroll", requestPlace, {capture: true});
+      doc.defaultView.removeEventListener("resize", requestPlace);
+      doc.defaultView.removeEventListener("popstate", scheduleDecide);
+      doc.removeEventListener("click", onPageClick, true);
+    }
+
+    onEngineUpdate((snapshot) => {
+      engineState = snapshot;
+      scheduleDecide();
+    });
+
+    /** Pick the flow that fits this page best (the default flow on a tie) and start it. */
+    function start() {
+      let chosen = null;
+      let chosenBest = -1;
+      for (const flow of flows) {
+        const matches = matchingSteps(flow, -1);
+        const best = matches.length ? Math.max(...matches) : -1;
+        if (best > chosenBest || (best === chosenBest && flow.default)) {
+          chosen = flow;
+          chosenBest = best;
+        }
+      }
+      state = {version: STATE_VERSION, flow: chosen.name, step: chosen.steps[Math.max(chosenBest, 0)].id, reached: Math.max(chosenBest, 0), updated: Date.now(), manualUrl: null};
+      save();
+      shown = null;
+      startWatching();
+      decide();
+    }
+
+    async function resume() {
+      state = await load();
+      if (!state) return;
+      state.manualUrl = null;
+      startWatching();
+      decide();
+    }
+
+    storage.onChanged?.addListener?.((changes) => {
+      if (changes[STORAGE_KEY] && !changes[STORAGE_KEY].newValue && state && !state.finished) {
+        state = null; // ended in another tab
+        hide();
+        stopWatching();
+      }
+    });
+
+    return {start, resume, end};
+  }
+
+  OH.createTour = createTour;
+})();
