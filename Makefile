@@ -17,7 +17,7 @@ check:
 	@$(PY) build.py --check
 
 test:
-	@$(TOOLS) python browsers
+	@$(TOOLS) python browsers node
 	@$(PY) -m pytest
 
 test-unit:

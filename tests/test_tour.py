@@ -320,3 +320,32 @@ def test_keyboard(browser, tour):
     press(browser, Keys.ESCAPE)
     browser.wait(lambda: not tour.host_present())
     assert "o2-today" not in browser.stored()  # Close ends it
+
+
+def test_a_stale_walkthrough_does_not_come_back(browser, tour):
+    log_in(browser)
+    browser.open_extension_page("pages/privacy.html")
+    two_hours_ago = "Date.now() - 2 * 60 * 60 * 1000"
+    browser.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1]; const api = globalThis.browser ?? chrome;"
+        "api.storage.local.set({tour: {version: 1, flow: 'o2-today', step: 'einstellungen', reached: 7,"
+        f" updated: {two_hours_ago}, manualUrl: null}}}}).then(() => done());")
+    browser.open("portal/mein-o2/meine-daten/")
+    browser.panel()
+    browser.settle()
+    assert not tour.host_present()
+    assert "o2-today" not in browser.stored()  # and it was removed
+
+
+def test_spotlight_follows_scrolling_and_sits_in_the_top_layer(browser, tour):
+    log_in(browser)
+    start_tour(browser, "portal/mein-o2/meine-daten/einstellungen/")
+    tour.wait_step(9)
+    target = tour.wait_target()
+    gap = ("const t = arguments[0].getBoundingClientRect();"
+           "const s = document.getElementById('ohne-haken-tour').shadowRoot.querySelector('.spot').getBoundingClientRect();"
+           "return Math.abs((t.top - s.top) - 6) < 2 && Math.abs((t.left - s.left) - 6) < 2;")
+    browser.wait(lambda: browser.js(gap, target))
+    browser.js("window.scrollBy(0, 120)")
+    browser.wait(lambda: browser.js(gap, target), message="the spotlight did not follow the scroll")
+    assert browser.js("return document.getElementById('ohne-haken-tour').matches(':popover-open')")
