@@ -361,7 +361,6 @@
     }
 
     async function run(plan, report) {
-      busy = true;
       clearTimeout(flushTimer);
       flushTimer = 0;
       try {
@@ -395,6 +394,7 @@
         .filter((record) => record.kind === kind && !isProtective(record))
         .map((record) => ({key: record.key, wanted: kind === "objection", from: isChecked(record.element)})));
       const report = {done: [], failed: new Map(), confirmed: []};
+      busy = true;
       update();
       await run(plan, report);
       const changed = plan.filter(({key}) => report.done.includes(key) && !report.failed.has(key));
@@ -408,6 +408,8 @@
       if (busy || lastRun?.kind !== "clear" || !lastRun.changes.length) return null;
       const plan = [...lastRun.changes].reverse().map(({key, from}) => ({key, wanted: from})); // objections first: they may lock the others
       const report = {done: [], failed: new Map(), confirmed: []};
+      busy = true;
+      update();
       await run(plan, report);
       lastRun = {kind: "undo", changes: [], restored: report.done.length, failed: describeFailures(report), confirmed: report.confirmed};
       update();
