@@ -18,7 +18,7 @@ check:
 
 test:
 	@$(TOOLS) python browsers node
-	@$(PY) -m pytest
+	@$(PY) tools/run_tests.py
 
 test-unit:
 	@$(TOOLS) python

@@ -44,12 +44,20 @@ WAIT_SECONDS = 10
 
 # ---- build and server ---------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def dist() -> Path:
-    """Build once per session, exactly as `make build` does."""
+def build_release() -> None:
+    """Build once per test run, exactly as `make build` does."""
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "-q"], check=False, capture_output=True, text=True)
     if result.returncode != 0:
         pytest.exit(f"build failed:\n{result.stderr}", returncode=1)
+
+
+def pytest_configure(config):
+    if not os.environ.get("OHNE_HAKEN_PREBUILT"):  # tools/run_tests.py builds once for both browsers
+        build_release()
+
+
+@pytest.fixture(scope="session")
+def dist() -> Path:
     return ROOT / "dist"
 
 
