@@ -145,14 +145,28 @@ class Browser:
         self.errors: list[str] = []
         driver.set_page_load_timeout(15)
         driver.set_window_size(1280, 1000)
+        self.requests: list[str] = []
         driver.script.add_error_handler(self._on_error)
         driver.script.add_console_handler(self._on_console)
+        driver.network.add_event_handler("before_request_sent", self._on_request)
 
     # -- collected errors (content scripts only; page errors are the page's business) --
     @staticmethod
     def _from_extension(entry) -> bool:
         where = " ".join(str(getattr(entry, field, "") or "") for field in ("source", "stack_trace", "stacktrace", "url"))
         return any(scheme in where for scheme in EXTENSION_SCHEMES)
+
+    def _on_request(self, event):
+        request = event.get("request", {}) if isinstance(event, dict) else getattr(event, "request", {})
+        url = request.get("url") if isinstance(request, dict) else getattr(request, "url", None)
+        if url:
+            self.requests.append(url)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to anything but the fixture server and the extension's own files."""
+        allowed = [f"http://{host}:{self.port}/" for host in (*MAPPED_HOSTS, "127.0.0.1")]
+        allowed += [f"{self.extension_base}/", "about:", "data:", "blob:"]
+        return [url for url in self.requests if not url.startswith(tuple(allowed))]
 
     def _on_error(self, entry):
         if self._from_extension(entry):
@@ -265,7 +279,10 @@ def browser_session(request, dist, server):
 def browser(browser_session):
     """The session's browser, checked for content-script errors after each test."""
     browser_session.errors.clear()
+    browser_session.requests.clear()
     yield browser_session
     errors = list(browser_session.errors)
     browser_session.errors.clear()
     assert not errors, f"content-script errors in {browser_session.name}: {errors}"
+    foreign = browser_session.foreign_requests()
+    assert not foreign, f"requests beyond the fixture server in {browser_session.name}: {foreign}"
