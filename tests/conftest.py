@@ -40,6 +40,7 @@ FIREFOX_UUID = "6f0e4a3c-2b1d-4c5e-8f90-a1b2c3d4e5f6"
 EXTENSION_SCHEMES = ("moz-extension://", "chrome-extension://")
 BROWSERS = [b for b in os.environ.get("OHNE_HAKEN_BROWSERS", "firefox,chromium").split(",") if b]
 WAIT_SECONDS = 10
+LOCALE_REGION = {"de": "DE", "en": "US"}  # region for the Accept-Language / --lang of a UI locale
 
 
 # ---- build and server ---------------------------------------------------------------------
@@ -76,13 +77,17 @@ class FixtureHandler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+def serve(handler: type[http.server.SimpleHTTPRequestHandler] = FixtureHandler) -> http.server.ThreadingHTTPServer:
+    """tests/fixtures/ on a free loopback port, in a daemon thread (tools/demo.py uses it too)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(FIXTURES)))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
 @pytest.fixture(scope="session")
 def server():
-    handler = functools.partial(FixtureHandler, directory=str(FIXTURES))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    httpd = serve()
     yield httpd.server_address[1]
     httpd.shutdown()
     httpd.server_close()
@@ -104,28 +109,29 @@ def geckodriver_path() -> str:
     return str(binary)
 
 
-def start_firefox(dist: Path):
+def start_firefox(dist: Path, headless: bool = True, locale: str = "de"):
     manifest = json.loads((dist / "firefox" / "manifest.json").read_text())
     gecko_id = manifest["browser_specific_settings"]["gecko"]["id"]
     options = webdriver.FirefoxOptions()
-    options.add_argument("-headless")
+    if headless:
+        options.add_argument("-headless")
     options.add_argument("-remote-allow-system-access")
     options.set_preference("network.dns.localDomains", ",".join(MAPPED_HOSTS))
     options.set_preference("extensions.webextensions.uuids", json.dumps({gecko_id: FIREFOX_UUID}))
-    options.set_preference("intl.locale.requested", "de")
-    options.set_preference("intl.accept_languages", "de-DE, de")
+    options.set_preference("intl.locale.requested", locale)
+    options.set_preference("intl.accept_languages", f"{locale}-{LOCALE_REGION[locale]}, {locale}")
     options.enable_bidi = True
     driver = webdriver.Firefox(options=options, service=FirefoxService(executable_path=geckodriver_path()))
     driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
     return driver, f"moz-extension://{FIREFOX_UUID}"
 
 
-def start_chromium(dist: Path):
+def start_chromium(dist: Path, locale: str = "de"):
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-sync", "--lang=de-DE", "--enable-unsafe-extension-debugging",
+                "--disable-sync", f"--lang={locale}-{LOCALE_REGION[locale]}", "--enable-unsafe-extension-debugging",
                 "--remote-debugging-pipe",
                 "--host-resolver-rules=" + ", ".join(f"MAP {h} 127.0.0.1" for h in MAPPED_HOSTS)):
         options.add_argument(arg)
@@ -153,8 +159,13 @@ class Browser:
     # -- collected errors (content scripts only; page errors are the page's business) --
     @staticmethod
     def _from_extension(entry) -> bool:
-        where = " ".join(str(getattr(entry, field, "") or "") for field in ("source", "stack_trace", "stacktrace", "url"))
-        return any(scheme in where for scheme in EXTENSION_SCHEMES)
+        """Thrown in extension code: the error's own source (not any frame below it: a page
+        handler that throws while the extension clicks has extension frames in its stack)."""
+        source = str(getattr(entry, "source", "") or "")
+        if not source.startswith(("http", "moz-extension", "chrome-extension")):
+            trace = str(getattr(entry, "stack_trace", "") or getattr(entry, "stacktrace", "") or "")
+            source = trace.strip().split("\n")[0] if trace.strip() else ""
+        return any(scheme in source for scheme in EXTENSION_SCHEMES)
 
     def _on_request(self, event):
         request = event.get("request", {}) if isinstance(event, dict) else getattr(event, "request", {})
@@ -209,14 +220,18 @@ class Browser:
         return self.driver.execute_script(script, *args)
 
     # -- the panel's stable hooks (docs/HOOKS.md) --
+    # The extension's panel host is the #ohne-haken-panel with a shadow root (a hostile page may
+    # have its own element with that id; tests/test_hostile.py covers that).
+    PANEL_JS = "[...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot)"
+
     def panel(self):
         """The panel's shadow root, once the first scan is done."""
-        self.wait(lambda: self.js("return !!document.querySelector('#ohne-haken-panel[data-ready]')"),
+        self.wait(lambda: self.js(f"const h = {self.PANEL_JS}; return !!h && h.hasAttribute('data-ready')"),
                   message="the panel did not appear")
-        return self.driver.find_element(By.CSS_SELECTOR, "#ohne-haken-panel").shadow_root
+        return self.js(f"return {self.PANEL_JS}").shadow_root
 
     def panel_text(self, css: str) -> str:
-        return self.js("const h = document.querySelector('#ohne-haken-panel');"
+        return self.js(f"const h = {self.PANEL_JS};"
                        "const e = h && h.shadowRoot.querySelector(arguments[0]); return e ? e.textContent : null;", css)
 
     def active_count(self) -> int:
@@ -231,7 +246,7 @@ class Browser:
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""
-        self.wait(lambda: self.js("const h = document.querySelector('#ohne-haken-panel');"
+        self.wait(lambda: self.js(f"const h = {self.PANEL_JS};"
                                   "return !!h && h.hasAttribute('data-ready') && !h.hasAttribute('data-busy');"))
 
     # -- the fixture pages' own test contract (tests/fixtures/engine/README.md) --
@@ -258,11 +273,12 @@ class Browser:
             self.driver.quit()
 
 
-def _start(name: str, dist: Path, port: int) -> Browser:
+def _start(name: str, dist: Path, port: int, locale: str = "de") -> Browser:
+    """Start one browser; `locale` is the UI language asked for (it needs the browser's language pack)."""
     if name == "firefox":
-        driver, base = start_firefox(dist)
+        driver, base = start_firefox(dist, locale=locale)
     elif name == "chromium":
-        driver, base = start_chromium(dist)
+        driver, base = start_chromium(dist, locale=locale)
     else:
         raise pytest.UsageError(f"unknown browser {name!r} in OHNE_HAKEN_BROWSERS")
     return Browser(name, driver, base, port)

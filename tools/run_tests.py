@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def main() -> int:
         args = [sys.executable, "-m", "pytest", *sys.argv[1:]]
         if index > 0:
             args += ["--ignore", str(ROOT / "tests" / "unit")]
-        log = open(ROOT / f".pytest-{browser}.log", "w+", encoding="utf-8")
+        log = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix=f"pytest-{browser}-", suffix=".log", delete=False)
         runs.append((browser, subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
     totals: dict[str, int] = {}
     worst = 0

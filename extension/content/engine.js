@@ -60,6 +60,7 @@
     const dormant = new Set(); // controls not rendered now (e.g. a closed editor): looked at again when shown
     const records = new Map(); // classified control -> record
     const observedRoots = new WeakSet();
+    const rootList = []; // the same roots, in order (a dialog may open in any of them)
     const watchedFrames = new WeakSet();
     const observers = [];
     let pending = [];
@@ -74,6 +75,7 @@
     function observe(root) {
       if (observedRoots.has(root)) return;
       observedRoots.add(root);
+      rootList.push(root);
       const observer = new MutationObserver(onMutations);
       observer.observe(root.nodeType === 9 ? root.documentElement || root : root, {
         childList: true, subtree: true, attributes: true,
@@ -91,6 +93,10 @@
     }
 
     function prune() {
+      for (let i = rootList.length - 1; i >= 0; i--) {
+        const root = rootList[i];
+        if (root.nodeType === 11 && !root.host?.isConnected) rootList.splice(i, 1);
+      }
       for (const element of candidates) if (!element.isConnected) candidates.delete(element);
       for (const element of records.keys()) if (!element.isConnected) records.delete(element);
     }
@@ -127,8 +133,12 @@
           key: keyFor(verdict.kind, label, description.heading),
         };
         records.set(element, record);
-        element.setAttribute("data-ohne-haken", record.kind);
         added++;
+      }
+      // Writes after all reads: a mark between two layout reads would force a layout each time.
+      for (const element of fresh) {
+        const record = records.get(element);
+        if (record) element.setAttribute("data-ohne-haken", record.kind);
       }
       return added;
     }
@@ -191,16 +201,23 @@
       if (nodes.length > FULL_RESCAN_AT) {
         scan(doc);
       } else {
+        const added = new Set(nodes);
         for (const node of nodes) {
           if (node.tagName === "IFRAME" || node.tagName === "FRAME") {
             scan(node);
             continue;
           }
-          if (!nodes.some((other) => other !== node && other.contains(node))) scan(node);
+          if (!hasAncestorIn(node, added)) scan(node);
         }
       }
       findSaveButton();
       update();
+    }
+
+    /** Is a node inside another one of `nodes` (same tree, like contains)? One climb, not a search per pair. */
+    function hasAncestorIn(node, nodes) {
+      for (let up = node.parentNode; up; up = up.parentNode) if (nodes.has(up)) return true;
+      return false;
     }
 
     /** Controls that were shown or hidden since the last look: classify or set aside. */
@@ -257,12 +274,35 @@
       const previous = saveButton;
       saveButton = null;
       if (records.size) {
-        const buttons = dom.deepQueryAll(doc, BUTTON_SELECTOR)
-          .filter((button) => !button.closest(DIALOG_SELECTOR) && text.matchesName(dom.accessibleName(button), saveNames));
-        saveButton = nearest(buttons);
+        saveButton = saveButtonInForm() || nearest(dom.deepQueryAll(doc, BUTTON_SELECTOR).filter(isSaveButton));
       }
       if (previous && previous !== saveButton) previous.removeAttribute("data-ohne-haken");
       if (saveButton) saveButton.setAttribute("data-ohne-haken", "save");
+    }
+
+    function isSaveButton(button) {
+      return !button.closest(DIALOG_SELECTOR) && text.matchesName(dom.accessibleName(button), saveNames);
+    }
+
+    /**
+     * The save button of the first control's form, found without walking the whole page (which
+     * costs more than everything else on a large page, and ran after every mutation batch).
+     * Same answer as `nearest` over all buttons: a save button of that form always wins, and
+     * the first one in page order is taken (the form's buttons and the ones linked to it with
+     * a form attribute share the form's tree, which the page walk reads in tree order).
+     */
+    function saveButtonInForm() {
+      const first = records.keys().next().value;
+      const form = first.form || first.closest?.("form");
+      if (!form) return null;
+      const inside = [...form.querySelectorAll(BUTTON_SELECTOR)];
+      const linked = [...form.elements].filter((element) => !form.contains(element) && element.matches(BUTTON_SELECTOR));
+      const ordered = linked.length ? [...inside, ...linked].sort(inTreeOrder) : inside;
+      return ordered.find((button) => !dom.insideOwn(button) && isSaveButton(button)) || null;
+    }
+
+    function inTreeOrder(a, b) {
+      return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
     }
 
     /** Of several save buttons, the one in the same form, else closest to the controls. */
@@ -285,10 +325,50 @@
       return new Set(dom.deepQueryAll(doc, DIALOG_SELECTOR).filter((dialog) => dom.isVisible(dialog)));
     }
 
-    /** A dialog that opened right after our click: press its confirm button, if it has one. */
-    function confirmNewDialog(before, report) {
-      for (const dialog of openDialogs()) {
-        if (before.has(dialog)) continue;
+    /**
+     * Watch for a dialog opening after one click. Only what changed is looked at (walking the
+     * whole page per click would cost more than the click); `known` are dialogs that were open
+     * before the clearing started, which never count as an answer to our click.
+     */
+    function watchDialogs(known) {
+      const changed = new Set();
+      const collect = (mutations) => {
+        for (const mutation of mutations) {
+          if (mutation.type === "childList") {
+            for (const node of mutation.addedNodes) if (node.nodeType === 1) changed.add(node);
+          } else {
+            changed.add(mutation.target);
+          }
+        }
+      };
+      const watcher = new MutationObserver(collect);
+      for (const root of rootList) {
+        const target = root.nodeType === 9 ? root.documentElement : root;
+        if (target?.isConnected) {
+          watcher.observe(target, {childList: true, subtree: true, attributes: true,
+            attributeFilter: ["open", "hidden", "class", "style", "aria-hidden", "aria-modal", "role"]});
+        }
+      }
+      return {
+        dialogs() {
+          collect(watcher.takeRecords());
+          const found = new Set();
+          for (const node of changed) {
+            if (!node.isConnected || dom.insideOwn(node)) continue;
+            const around = node.closest?.(DIALOG_SELECTOR);
+            for (const dialog of [...(around ? [around] : []), ...dom.deepQueryAll(node, DIALOG_SELECTOR)]) {
+              if (!known.has(dialog) && dom.isVisible(dialog)) found.add(dialog);
+            }
+          }
+          return found;
+        },
+        stop: () => watcher.disconnect(),
+      };
+    }
+
+    /** Press the confirm button of a dialog that opened right after our click, if it has one. */
+    function confirmDialog(dialogs, report) {
+      for (const dialog of dialogs) {
         const buttons = dom.deepQueryAll(dialog, BUTTON_SELECTOR);
         const confirm = buttons.find((button) => {
           const name = dom.accessibleName(button);
@@ -307,19 +387,24 @@
     async function attempt(record, action, report) {
       const element = record.element;
       const before = isChecked(element);
-      const dialogsBefore = openDialogs();
-      action();
-      const reacted = () => !element.isConnected || isChecked(element) !== before;
-      let dialogSeen = false;
-      await waitFor(() => {
-        if (reacted()) return true;
-        dialogSeen = openDialogs().size > dialogsBefore.size;
-        return dialogSeen;
-      }, REACT_TIMEOUT_MS);
-      if (dialogSeen || (reacted() && element.isConnected && openDialogs().size > dialogsBefore.size)) {
-        if (confirmNewDialog(dialogsBefore, report)) await waitFor(reacted, REACT_TIMEOUT_MS);
+      const watch = watchDialogs(report.openBefore);
+      try {
+        action();
+        const reacted = () => !element.isConnected || isChecked(element) !== before;
+        let dialogs = new Set();
+        await waitFor(() => {
+          dialogs = watch.dialogs();
+          return dialogs.size > 0 || reacted();
+        }, REACT_TIMEOUT_MS);
+        if (!dialogs.size && reacted()) {
+          await Promise.resolve(); // a dialog opened in the same task as the change
+          dialogs = watch.dialogs();
+        }
+        if (dialogs.size && confirmDialog(dialogs, report)) await waitFor(reacted, REACT_TIMEOUT_MS);
+        return reacted();
+      } finally {
+        watch.stop();
       }
-      return reacted();
     }
 
     function alternativeAction(element) {
@@ -361,6 +446,7 @@
     }
 
     async function run(plan, report) {
+      report.openBefore = openDialogs();
       clearTimeout(flushTimer);
       flushTimer = 0;
       try {

@@ -81,17 +81,19 @@
         badges.set(element, badge);
         layer.append(badge);
       }
-      badge.className = `badge ${kind}`;
-      badge.textContent = label;
-      place(element, badge);
+      if (badge.className !== `badge ${kind}`) badge.className = `badge ${kind}`;
+      if (badge.textContent !== label) badge.textContent = label;
     }
 
-    function place(element, badge) {
-      const rect = dom.pageRect(element);
+    /** Read every position first, then write them all: one layout, not one per badge. */
+    function placeAll() {
       const view = doc.defaultView;
-      badge.style.left = `${Math.round(rect.left + view.scrollX)}px`;
-      badge.style.top = `${Math.round(rect.top + view.scrollY - 3)}px`;
-      badge.hidden = rect.width === 0 && rect.height === 0;
+      const spots = [...badges].map(([element, badge]) => [badge, dom.pageRect(element)]);
+      for (const [badge, rect] of spots) {
+        badge.style.left = `${Math.round(rect.left + view.scrollX)}px`;
+        badge.style.top = `${Math.round(rect.top + view.scrollY - 3)}px`;
+        badge.hidden = rect.width === 0 && rect.height === 0;
+      }
     }
 
     /** Show each item: {visual, protective}, plus the save button. Removes marks of items gone. */
@@ -117,6 +119,7 @@
           badges.delete(element);
         }
       }
+      placeAll();
     }
 
     /** Re-place badges after layout changes; at most once per frame. */
@@ -124,7 +127,7 @@
       if (frame || !badges.size) return;
       frame = doc.defaultView.requestAnimationFrame(() => {
         frame = 0;
-        for (const [element, badge] of badges) place(element, badge);
+        placeAll();
       });
     }
 

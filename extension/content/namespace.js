@@ -22,13 +22,20 @@
   if (globalThis.ohneHaken) return;
 
   const api = globalThis.browser ?? globalThis.chrome;
+  const messageCache = new Map();
 
   globalThis.ohneHaken = {
     api,
 
-    /** A localised message; `subs` fill $1, $2 ... */
+    /** A localised message; `subs` fill $1, $2 ... (messages without them are looked up once). */
     t(key, subs) {
-      return api.i18n.getMessage(key, subs) || key;
+      if (subs) return api.i18n.getMessage(key, subs) || key;
+      let message = messageCache.get(key);
+      if (message === undefined) {
+        message = api.i18n.getMessage(key) || key;
+        messageCache.set(key, message);
+      }
+      return message;
     },
 
     /** Shadow root of an element, open or closed (extension-only access where the browser offers it). */
