@@ -148,11 +148,7 @@
 
     // -- finding the target --
     function regionRoots(region) {
-      if (!region) return [doc];
-      if (region.landmark) {
-        return dom.deepQueryAll(doc, "*").filter((element) => dom.landmarksOf(element)[0] === region.landmark &&
-          !dom.landmarksOf(dom.parentOf(element) || doc.documentElement).includes(region.landmark));
-      }
+      if (!region || region.landmark) return [doc]; // landmarks are checked per candidate (inRegion)
       const headings = visible(doc, HEADINGS).filter((h) => text.matchesName(dom.textOf(h, 300), region.section));
       return headings.map(sectionOf);
     }
