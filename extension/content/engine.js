@@ -26,6 +26,8 @@
   const BUTTON_SELECTOR = 'button, input[type="submit"], input[type="button"], [role="button"]';
   const VISIBILITY_ATTRIBUTES = ["hidden", "open", "class", "style", "aria-hidden", "inert"];
   const VISIBILITY = Symbol("visibility");
+  const UPGRADE_FIRST_MS = 200;
+  const UPGRADE_LAST_MS = 6400;
 
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,6 +71,10 @@
     let busy = false;
     let lastRun = null; // {changes: [{key, from}], failed, confirmed}
     let keyCounts = new Map();
+    const undefinedHosts = new Set(); // custom elements not defined yet (see awaitDefinition)
+    const awaitedNames = new Set();
+    let upgradeTimer = 0;
+    let upgradeDelay = 0;
 
     // ---- finding ---------------------------------------------------------------------
 
@@ -92,6 +98,45 @@
       frame.addEventListener("load", () => queue(frame));
     }
 
+    /**
+     * A design-system element (one-checkbox ...) whose definition arrives later gets its
+     * shadow root without any mutation the observers could see. Firefox tells when a name is
+     * defined; elsewhere it is looked at again a few times with growing pauses (0.2 s ... 6.4 s,
+     * then never again), and only while such elements exist.
+     */
+    function awaitDefinition(element) {
+      if (undefinedHosts.has(element)) return;
+      undefinedHosts.add(element);
+      const registry = doc.defaultView.customElements;
+      const name = element.localName;
+      if (registry && typeof registry.whenDefined === "function" && !awaitedNames.has(name)) {
+        awaitedNames.add(name);
+        try {
+          registry.whenDefined(name).then(() => checkDefinitions(), () => {});
+        } catch {
+          // not a name the registry accepts: the timed checks still run
+        }
+      }
+      upgradeDelay = UPGRADE_FIRST_MS;
+      if (!upgradeTimer) upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
+    }
+
+    function checkDefinitions() {
+      clearTimeout(upgradeTimer);
+      upgradeTimer = 0;
+      for (const element of undefinedHosts) {
+        if (!element.isConnected) undefinedHosts.delete(element);
+        else if (element.matches(":defined")) {
+          undefinedHosts.delete(element);
+          queue(element);
+        }
+      }
+      if (undefinedHosts.size && upgradeDelay < UPGRADE_LAST_MS) {
+        upgradeDelay *= 2;
+        upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
+      }
+    }
+
     function prune() {
       for (let i = rootList.length - 1; i >= 0; i--) {
         const root = rootList[i];
@@ -108,6 +153,7 @@
         if (root.nodeType !== 1) observe(root);
         if (root.nodeType === 1 && root.matches(dom.CONTROL_SELECTOR)) found.push(root);
         for (const element of root.querySelectorAll(dom.CONTROL_SELECTOR)) found.push(element);
+        for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
       }, watchFrame);
       const fresh = found.filter((element) => {
         if (candidates.has(element) || dom.insideOwn(element)) return false;
@@ -514,6 +560,7 @@
     function stop() {
       for (const observer of observers) observer.disconnect();
       clearTimeout(flushTimer);
+      clearTimeout(upgradeTimer);
       highlighter.clear();
       for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
       saveButton?.removeAttribute("data-ohne-haken");
