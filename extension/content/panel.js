@@ -2,7 +2,8 @@
  * The in-page panel: host #ohne-haken-panel with an open shadow root (a stable interface,
  * see docs/HOOKS.md). Shows how many settings still share data, lists them with the words
  * they were recognised by, and offers "Alle abwählen", "Rückgängig" and the walkthrough.
- * On pages without consents it shrinks to a small launcher. It acts only on real user
+ * On pages without consents it shrinks to a small launcher, or hides completely when the
+ * popup's setting says so (storage.local "showLauncher" false). It acts only on real user
  * input (event.isTrusted), so the page cannot press its buttons. Page text goes in as
  * textContent only.
  */
@@ -13,13 +14,15 @@
   if (OH.createPanel) return;
   const {dom} = OH;
 
+  const LAUNCHER_KEY = "showLauncher"; // set in the toolbar popup; absent means on
+
   const CSS = `
     :host { all: initial; }
     * { box-sizing: border-box; }
     .panel { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #14213d; background: #fff;
              border: 2px solid #003ca0; border-radius: 10px; box-shadow: 0 4px 18px rgba(0,0,0,.25);
-             width: min(360px, calc(100vw - 16px)); max-height: min(70vh, 560px); overflow: auto; padding: 10px 12px; }
-    .panel.compact { width: auto; max-width: calc(100vw - 16px); padding: 6px 8px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+             width: 360px; max-width: 100%; max-height: min(70vh, 560px); overflow: auto; padding: 10px 12px; }
+    .panel.compact { width: auto; padding: 6px 8px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     header { display: flex; align-items: center; gap: 8px; }
     h2 { font-size: 15px; margin: 0; flex: 1; color: #003ca0; }
     .compact h2 { flex: none; font-size: 13px; }
@@ -64,7 +67,8 @@
     const host = doc.createElement("div");
     host.id = "ohne-haken-panel";
     dom.ownHosts.add(host);
-    const fixed = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto", margin: "0", display: "block"};
+    const fixed = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto", margin: "0", display: "block",
+      "max-width": "calc(100% - 16px)"}; // 100% of the viewport without its scrollbar (100vw would include it)
     for (const [property, value] of Object.entries(fixed)) host.style.setProperty(property, value, "important");
     const root = host.attachShadow({mode: "open"});
 
@@ -92,6 +96,21 @@
     let collapsed = false;
     let snapshot = null;
     let frame = 0;
+    let showLauncher = null; // unknown until storage answers: the launcher waits rather than flickers
+
+    const storage = OH.api.storage.local;
+    storage.get(LAUNCHER_KEY).then((stored) => {
+      showLauncher = stored[LAUNCHER_KEY] !== false;
+      render();
+    }, () => {
+      showLauncher = true;
+      render();
+    });
+    OH.api.storage.onChanged.addListener((changes, area) => {
+      if (area !== "local" || !(LAUNCHER_KEY in changes)) return;
+      showLauncher = changes[LAUNCHER_KEY].newValue !== false;
+      render();
+    });
 
     function on(button, handler) {
       button.addEventListener("click", (event) => {
@@ -140,7 +159,7 @@
       const lines = [];
       if (run?.kind === "clear") {
         lines.push(OH.t("changedSummary", [String(run.changes.length)]));
-        for (const button of run.confirmed) lines.push(OH.t("confirmedDialog", [button]));
+        for (const button of new Set(run.confirmed)) lines.push(OH.t("confirmedDialog", [button]));
         if (s.save) lines.push(OH.t("saveHint", [s.save]));
         else if (run.changes.length) lines.push(OH.t("saveHintNoButton"));
       } else if (run?.kind === "undo") {
@@ -160,6 +179,7 @@
       const s = snapshot;
       if (!s) return;
       const compact = s.total === 0;
+      host.style.setProperty("display", compact && showLauncher !== true ? "none" : "block", "important");
       panel.hidden = collapsed;
       expand.hidden = !collapsed;
       expand.textContent = s.active ? `${OH.t("panelTitle")} (${s.active})` : OH.t("panelTitle");
@@ -180,17 +200,34 @@
       avoidSaveButton();
     }
 
-    /** Never cover the form's save button: move to the other corner when it would. */
+    const CORNERS = [["right", "bottom"], ["left", "bottom"], ["right", "top"]];
+
+    /**
+     * Never cover the form's save button (nor its badge just above it): move to another corner,
+     * and where every corner covers it (a narrow window), shrink into the larger free band
+     * above or below it.
+     */
     function avoidSaveButton() {
       const button = snapshot?.saveButton;
-      const corners = [["right", "bottom"], ["left", "bottom"], ["right", "top"]];
-      for (const [side, edge] of corners) {
-        host.style.setProperty("left", side === "left" ? "8px" : "auto", "important");
-        host.style.setProperty("right", side === "right" ? "8px" : "auto", "important");
-        host.style.setProperty("top", edge === "top" ? "8px" : "auto", "important");
-        host.style.setProperty("bottom", edge === "bottom" ? "8px" : "auto", "important");
-        if (!button?.isConnected || !overlaps(host.getBoundingClientRect(), dom.pageRect(button))) return;
+      panel.style.removeProperty("max-height");
+      const rect = button?.isConnected ? dom.pageRect(button) : null;
+      const avoid = rect && {left: rect.left - 6, right: rect.right + 6, top: rect.top - 24, bottom: rect.bottom + 6};
+      for (const [side, edge] of CORNERS) {
+        placeAt(side, edge);
+        if (!avoid || !overlaps(host.getBoundingClientRect(), avoid)) return;
       }
+      const above = avoid.top - 16;
+      const viewHeight = Math.min(doc.defaultView.innerHeight, doc.documentElement.clientHeight || Infinity); // no scrollbar
+      const below = viewHeight - avoid.bottom - 16;
+      placeAt("right", above > below ? "top" : "bottom");
+      panel.style.setProperty("max-height", `min(70vh, 560px, ${Math.max(0, Math.floor(Math.max(above, below)))}px)`);
+    }
+
+    function placeAt(side, edge) {
+      host.style.setProperty("left", side === "left" ? "8px" : "auto", "important");
+      host.style.setProperty("right", side === "right" ? "8px" : "auto", "important");
+      host.style.setProperty("top", edge === "top" ? "8px" : "auto", "important");
+      host.style.setProperty("bottom", edge === "bottom" ? "8px" : "auto", "important");
     }
 
     function overlaps(a, b) {
@@ -210,6 +247,8 @@
     }
 
     doc.defaultView.addEventListener("scroll", onScroll, {passive: true, capture: true});
+    doc.defaultView.addEventListener("resize", onScroll, {passive: true});
+    details.addEventListener("toggle", onScroll); // the opened list makes the panel taller
 
     return {
       host,
