@@ -2,11 +2,14 @@
 #   make build   validate rules, build dist/firefox, dist/chromium and their packages
 #   make test    unit tests and browser tests in Firefox and Chromium (installs browsers when root)
 #   make lint    ruff, ESLint and web-ext lint (0 errors, 0 warnings, 0 notices)
+#   make bench   what the content scripts cost on a page, in Firefox and Chromium (docs/benchmarks.md)
+#   make demo    Firefox with the extension on the mock o2online.de portal (headless without $DISPLAY)
+#   make screenshots   docs/screenshots/*.png for the README (headless Firefox)
 
 PY := .venv/bin/python
 TOOLS := scripts/ensure-tools.sh
 
-.PHONY: build test test-unit test-browser lint check clean
+.PHONY: build test test-unit test-browser lint check clean bench demo screenshots
 
 build:
 	@$(TOOLS) python
@@ -30,6 +33,18 @@ lint:
 	@npx --no-install eslint extension
 	@$(PY) build.py -q --target firefox
 	@$(PY) tools/web_ext_lint.py dist/firefox
+
+demo:
+	@$(TOOLS) python browsers
+	@$(PY) tools/demo.py
+
+screenshots:
+	@$(TOOLS) python browsers
+	@$(PY) tools/demo.py --screenshots docs/screenshots
+
+bench:
+	@$(TOOLS) python browsers
+	@$(PY) tools/bench.py
 
 clean:
 	rm -rf dist .pytest_cache

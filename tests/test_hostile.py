@@ -46,7 +46,8 @@ def test_a_mutation_flood_does_not_hang_the_page(browser):
     flood = browser.js("return window.__flood")
     assert flood["mutations"] > 3000
     # The page's own 10 ms heartbeat never stalled long: the extension's work per batch is bounded.
-    assert flood["maxGap"] < 500, f"the page stalled for {flood['maxGap']:.0f} ms"
+    # (A generous bound: the test machine may be busy; a hang or a loop lasts seconds.)
+    assert flood["maxGap"] < 1500, f"the page stalled for {flood['maxGap']:.0f} ms"
     browser.wait(lambda: browser.active_count() == 2)
     clear_and_wait(browser)
     browser.wait(lambda: browser.page_state() == {"email": False, "traffic": False})

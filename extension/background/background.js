@@ -1,27 +1,107 @@
 /*
- * Background: the toolbar badge per tab and the few things a page may ask for.
- * One dispatcher; content scripts may send only the message types listed in HANDLERS.
- * Nothing here touches the network.
+ * Background: the toolbar badge per tab, and the few things a page or the popup may ask for.
+ * One dispatcher (HANDLERS); content scripts may send only CONTENT_SCRIPT_MESSAGES, the
+ * extension's own pages (the popup) every type. Nothing here touches the network.
+ *
+ *   content script --reportCount-----> badge of its tab (number still sharing data, or ✓)
+ *   popup --openPortal--> new tab, marked in storage.session
+ *   that tab's content script --claimTourStart--> true once: it starts the walkthrough
+ *
+ * The badge is set per tab (tabId), and both browsers reset such per-tab values when the tab
+ * loads another document, so the badge clears itself on navigation (tests/test_popup.py checks
+ * it); a client-side route change keeps the document and its badge. A page restored from the
+ * back/forward cache reports again (content/main.js). No tabs.onUpdated listener here: it would
+ * wake the background for every page load in the browser.
  */
 "use strict";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
+const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart"]);
+const PENDING_KEY = "pendingTour"; // storage.session: {tabId: time the popup opened it}
+const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach o2online.de by then starts nothing
+const COLORS = {sharing: "#b3261e", done: "#1e7b34"};
+
+const pendingTabs = new Map(); // tabId -> time; mirrors storage.session for a restarted service worker
+
+function showCount(tabId, active, total) {
+  const text = total === 0 ? "" : active > 0 ? String(Math.min(active, 999)) : "✓";
+  api.action.setBadgeText({tabId, text}).catch(() => {}); // the tab may be gone
+  if (text) api.action.setBadgeBackgroundColor({tabId, color: active > 0 ? COLORS.sharing : COLORS.done}).catch(() => {});
+}
+
+/** Does a manifest match pattern's host part cover this host name? */
+function hostMatches(pattern, hostname) {
+  const host = pattern.split("://")[1]?.split("/")[0] ?? "";
+  if (host === "*") return true;
+  if (host.startsWith("*.")) return hostname === host.slice(2) || hostname.endsWith(host.slice(1));
+  return hostname === host;
+}
+
+/** Only https pages where the content script runs may be opened for a walkthrough. */
+function isPortalUrl(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  const patterns = api.runtime.getManifest().host_permissions || [];
+  return url.protocol === "https:" && patterns.some((pattern) => hostMatches(pattern, url.hostname));
+}
+
+async function loadPending() {
+  const stored = (await api.storage.session.get(PENDING_KEY))[PENDING_KEY] || {};
+  for (const [tabId, time] of Object.entries(stored)) pendingTabs.set(Number(tabId), time);
+}
+
+function savePending() {
+  const now = Date.now();
+  for (const [tabId, time] of pendingTabs) if (now - time > PENDING_MS) pendingTabs.delete(tabId);
+  const value = Object.fromEntries(pendingTabs);
+  const change = pendingTabs.size ? api.storage.session.set({[PENDING_KEY]: value}) : api.storage.session.remove(PENDING_KEY);
+  return change.catch(() => {});
+}
+
 const HANDLERS = {
   /** {type: "reportCount", active: n, total: n}: show the number still sharing data. */
   reportCount(message, sender) {
     const tabId = sender.tab?.id;
-    if (tabId === undefined || sender.frameId !== 0) return;
-    const active = Number(message.active) || 0;
-    const total = Number(message.total) || 0;
-    const text = total === 0 ? "" : active > 0 ? String(Math.min(active, 999)) : "✓";
-    api.action.setBadgeText({tabId, text});
-    api.action.setBadgeBackgroundColor({tabId, color: active > 0 ? "#b3261e" : "#1e7b34"});
+    if (tabId === undefined || sender.frameId !== 0) return undefined;
+    showCount(tabId, Number(message.active) || 0, Number(message.total) || 0);
+    return undefined;
+  },
+
+  /** {type: "claimTourStart"}: true once if the popup opened this tab to start the walkthrough. */
+  async claimTourStart(message, sender) {
+    const tabId = sender.tab?.id;
+    if (tabId === undefined || sender.frameId !== 0) return false;
+    if (!pendingTabs.has(tabId)) await loadPending();
+    const time = pendingTabs.get(tabId);
+    if (time === undefined) return false;
+    pendingTabs.delete(tabId);
+    await savePending();
+    return Date.now() - time <= PENDING_MS;
+  },
+
+  /** {type: "openPortal", url}: open Mein o2 in a new tab; its page starts the walkthrough. */
+  async openPortal(message) {
+    if (!isPortalUrl(message.url)) return false;
+    const tab = await api.tabs.create({url: message.url});
+    pendingTabs.set(tab.id, Date.now());
+    await savePending();
+    return true;
   },
 };
 
-api.runtime.onMessage.addListener((message, sender) => {
-  if (sender.id !== api.runtime.id || !message || !Object.hasOwn(HANDLERS, message.type)) return undefined;
-  const result = HANDLERS[message.type](message, sender);
-  return result === undefined ? undefined : Promise.resolve(result);
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== api.runtime.id || !message || !Object.hasOwn(HANDLERS, message.type)) return false;
+  const fromExtensionPage = typeof sender.url === "string" && sender.url.startsWith(api.runtime.getURL(""));
+  if (!fromExtensionPage && !CONTENT_SCRIPT_MESSAGES.has(message.type)) return false;
+  Promise.resolve(HANDLERS[message.type](message, sender)).then(sendResponse, () => sendResponse(undefined));
+  return true; // the answer comes asynchronously
+});
+
+api.tabs.onRemoved.addListener((tabId) => {
+  if (pendingTabs.delete(tabId)) savePending();
 });

@@ -28,9 +28,35 @@
     return ownHosts.has(element);
   }
 
+  /*
+   * Only custom elements and article, aside, blockquote, body, div, footer, h1-h6, header,
+   * main, nav, p, section and span can host a shadow root (attachShadow refuses all others), so
+   * the walk does not ask the most frequent other elements for one: asking is a call into the
+   * extension API per element, most of a walk's cost. A short list matches faster than a
+   * complete one and leaves out nearly as many; frames stay in (they are walked into).
+   */
+  const MAY_HOST_SELECTOR = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
+    "source, strong, g, use, b, em, small, table, tbody)";
+
+  /** Shadow root of an element, open or closed: OH.shadowRootOf with the accessor looked up once. */
+  const shadowRootOf = (() => {
+    if ("openOrClosedShadowRoot" in (document.documentElement ?? document.createElement("div"))) return (element) => element.openOrClosedShadowRoot || null; // Firefox
+    const domApi = OH.api?.dom ?? globalThis.chrome?.dom;
+    if (domApi?.openOrClosedShadowRoot) {
+      return (element) => {
+        try {
+          return domApi.openOrClosedShadowRoot(element); // Chromium
+        } catch {
+          return element.shadowRoot;
+        }
+      };
+    }
+    return (element) => element.shadowRoot;
+  })();
+
   /**
    * Call visit(root) for `start` (a document, shadow root or element) and for every shadow
-   * root and same-origin frame document inside it. Returns the number of elements walked.
+   * root and same-origin frame document inside it. Returns the number of elements asked.
    */
   function walkRoots(start, visit, onFrame) {
     const stack = [start];
@@ -39,12 +65,12 @@
       const root = stack.pop();
       if (root.nodeType === 1 && isOwn(root)) continue;
       visit(root);
-      const elements = root.querySelectorAll("*");
+      const elements = root.querySelectorAll(MAY_HOST_SELECTOR);
       walked += elements.length;
       const hosts = root.nodeType === 1 ? [root, ...elements] : elements;
       for (const element of hosts) {
         if (isOwn(element)) continue;
-        const shadow = OH.shadowRootOf(element);
+        const shadow = shadowRootOf(element);
         if (shadow) stack.push(shadow);
         if (element.tagName === "IFRAME" || element.tagName === "FRAME") {
           if (onFrame) onFrame(element);

@@ -21,11 +21,13 @@
   const REACT_TIMEOUT_MS = 400; // how long a page may take to react to one click
   const SETTLE_MS = 350; // after clearing: time for a page to tick something back
   const DEBOUNCE_MS = 50; // coalesce mutation bursts
+  const POLL_MS = 15; // how often a page's reaction is looked for
   const FULL_RESCAN_AT = 300; // more added nodes than this in one batch: scan the document once
   const DIALOG_SELECTOR = 'dialog[open], [role="dialog"], [role="alertdialog"], [aria-modal="true"]';
   const BUTTON_SELECTOR = 'button, input[type="submit"], input[type="button"], [role="button"]';
   const VISIBILITY_ATTRIBUTES = ["hidden", "open", "class", "style", "aria-hidden", "inert"];
   const VISIBILITY = Symbol("visibility");
+  const OUTLINE_DECLARATION = /(^|;)\s*outline(-offset)?\s*:[^;]*/gi;
   const UPGRADE_FIRST_MS = 200;
   const UPGRADE_LAST_MS = 6400;
 
@@ -33,10 +35,12 @@
 
   async function waitFor(condition, timeoutMs) {
     const end = performance.now() + timeoutMs;
-    for (;;) {
+    for (let polls = 0; ; polls++) {
       if (condition()) return true;
       if (performance.now() >= end) return false;
-      await wait(15);
+      // The first look comes right after the page's own zero-delay work (a framework updating
+      // its model a tick after the click), not a whole polling interval later.
+      await wait(polls ? POLL_MS : 0);
     }
   }
 
@@ -84,7 +88,7 @@
       rootList.push(root);
       const observer = new MutationObserver(onMutations);
       observer.observe(root.nodeType === 9 ? root.documentElement || root : root, {
-        childList: true, subtree: true, attributes: true,
+        childList: true, subtree: true, attributes: true, attributeOldValue: true,
         attributeFilter: ["aria-checked", "checked", "disabled", "aria-disabled", "role", "type", ...VISIBILITY_ATTRIBUTES],
       });
       observers.push(observer);
@@ -205,19 +209,38 @@
     }
 
     function onMutations(mutations) {
+      let relevant = false; // only changes to the extension's own hosts (panel, marks): no look needed
       for (const mutation of mutations) {
         if (mutation.type === "childList") {
-          for (const node of mutation.addedNodes) if (node.nodeType === 1 && !dom.isOwn(node)) pending.push(node);
+          for (const node of mutation.addedNodes) {
+            if (dom.isOwn(node)) continue;
+            relevant = true;
+            if (node.nodeType === 1) pending.push(node);
+          }
+          if (!relevant) relevant = [...mutation.removedNodes].some((node) => !dom.isOwn(node));
         } else if (mutation.attributeName === "role" || mutation.attributeName === "type") {
           pending.push(mutation.target);
+          relevant = true;
         } else if (VISIBILITY_ATTRIBUTES.includes(mutation.attributeName)) {
-          if (dom.isOwn(mutation.target)) continue;
+          if (dom.isOwn(mutation.target) || onlyOutlineChanged(mutation)) continue;
           pending.push(VISIBILITY); // something may have been shown or hidden
+          relevant = true;
         } else {
           pending.push(null); // a state change: refresh only
+          relevant = true;
         }
       }
-      schedule();
+      if (relevant) schedule();
+    }
+
+    /**
+     * A style change that touched nothing but the outline (the highlighter's marks) can neither
+     * show nor hide anything: without this check every mark made the engine look again.
+     */
+    function onlyOutlineChanged(mutation) {
+      if (mutation.attributeName !== "style") return false;
+      const rest = (style) => (style || "").replace(OUTLINE_DECLARATION, "$1").replace(/[\s;]+/g, " ").trim();
+      return rest(mutation.oldValue) === rest(mutation.target.getAttribute("style"));
     }
 
     function onUserChange(event) {
@@ -371,13 +394,27 @@
       return new Set(dom.deepQueryAll(doc, DIALOG_SELECTOR).filter((dialog) => dom.isVisible(dialog)));
     }
 
+    /** openDialogs() right after a full scan, without a second walk: the scan found every root. */
+    function openDialogsInKnownRoots() {
+      const found = new Set();
+      for (const root of rootList) {
+        for (const dialog of root.querySelectorAll(DIALOG_SELECTOR)) {
+          if (!dom.insideOwn(dialog) && dom.isVisible(dialog)) found.add(dialog);
+        }
+      }
+      return found;
+    }
+
     /**
-     * Watch for a dialog opening after one click. Only what changed is looked at (walking the
-     * whole page per click would cost more than the click); `known` are dialogs that were open
-     * before the clearing started, which never count as an answer to our click.
+     * Watch for a dialog opening after each click of a run. Only what changed is looked at
+     * (walking the whole page per click would cost more than the click); `known` are dialogs
+     * that were open before the clearing started, which never count as an answer to our click.
+     * One watcher per run: observing every root again per click cost more than the click on
+     * pages with hundreds of shadow roots.
      */
     function watchDialogs(known) {
       const changed = new Set();
+      const watched = new WeakSet();
       const collect = (mutations) => {
         for (const mutation of mutations) {
           if (mutation.type === "childList") {
@@ -388,14 +425,19 @@
         }
       };
       const watcher = new MutationObserver(collect);
-      for (const root of rootList) {
-        const target = root.nodeType === 9 ? root.documentElement : root;
-        if (target?.isConnected) {
-          watcher.observe(target, {childList: true, subtree: true, attributes: true,
-            attributeFilter: ["open", "hidden", "class", "style", "aria-hidden", "aria-modal", "role"]});
-        }
-      }
       return {
+        /** Look only at what changes from now on (in every root known by now). */
+        reset() {
+          for (const root of rootList) {
+            const target = root.nodeType === 9 ? root.documentElement : root;
+            if (watched.has(root) || !target?.isConnected) continue;
+            watched.add(root);
+            watcher.observe(target, {childList: true, subtree: true, attributes: true,
+              attributeFilter: ["open", "hidden", "class", "style", "aria-hidden", "aria-modal", "role"]});
+          }
+          watcher.takeRecords();
+          changed.clear();
+        },
         dialogs() {
           collect(watcher.takeRecords());
           const found = new Set();
@@ -433,24 +475,21 @@
     async function attempt(record, action, report) {
       const element = record.element;
       const before = isChecked(element);
-      const watch = watchDialogs(report.openBefore);
-      try {
-        action();
-        const reacted = () => !element.isConnected || isChecked(element) !== before;
-        let dialogs = new Set();
-        await waitFor(() => {
-          dialogs = watch.dialogs();
-          return dialogs.size > 0 || reacted();
-        }, REACT_TIMEOUT_MS);
-        if (!dialogs.size && reacted()) {
-          await Promise.resolve(); // a dialog opened in the same task as the change
-          dialogs = watch.dialogs();
-        }
-        if (dialogs.size && confirmDialog(dialogs, report)) await waitFor(reacted, REACT_TIMEOUT_MS);
-        return reacted();
-      } finally {
-        watch.stop();
+      const watch = report.dialogWatch;
+      watch.reset();
+      action();
+      const reacted = () => !element.isConnected || isChecked(element) !== before;
+      let dialogs = new Set();
+      await waitFor(() => {
+        dialogs = watch.dialogs();
+        return dialogs.size > 0 || reacted();
+      }, REACT_TIMEOUT_MS);
+      if (!dialogs.size && reacted()) {
+        await Promise.resolve(); // a dialog opened in the same task as the change
+        dialogs = watch.dialogs();
       }
+      if (dialogs.size && confirmDialog(dialogs, report)) await waitFor(reacted, REACT_TIMEOUT_MS);
+      return reacted();
     }
 
     function alternativeAction(element) {
@@ -491,8 +530,9 @@
       return "noEffect";
     }
 
-    async function run(plan, report) {
-      report.openBefore = openDialogs();
+    async function run(plan, report, openBefore) {
+      report.openBefore = openBefore;
+      report.dialogWatch = watchDialogs(report.openBefore);
       clearTimeout(flushTimer);
       flushTimer = 0;
       try {
@@ -508,6 +548,7 @@
           if (record && report.done.includes(key) && isChecked(record.element) !== wanted) report.failed.set(key, "tickedBack");
         }
       } finally {
+        report.dialogWatch.stop();
         busy = false;
         pending = [];
       }
@@ -528,7 +569,7 @@
       const report = {done: [], failed: new Map(), confirmed: []};
       busy = true;
       update();
-      await run(plan, report);
+      await run(plan, report, openDialogsInKnownRoots());
       const changed = plan.filter(({key}) => report.done.includes(key) && !report.failed.has(key));
       lastRun = {kind: "clear", changes: changed.map(({key, from}) => ({key, from})), failed: describeFailures(report), confirmed: report.confirmed};
       update();
@@ -542,7 +583,7 @@
       const report = {done: [], failed: new Map(), confirmed: []};
       busy = true;
       update();
-      await run(plan, report);
+      await run(plan, report, openDialogs());
       lastRun = {kind: "undo", changes: [], restored: report.done.length, failed: describeFailures(report), confirmed: report.confirmed};
       update();
       return lastRun;

@@ -1,6 +1,8 @@
 /*
  * Entry point (the last content script): pick the vocabulary for this site, start the
- * engine, show the panel, and resume a walkthrough if one is running.
+ * engine, show the panel, and resume a walkthrough if one is running (or start one the
+ * toolbar popup asked for when it opened this tab). Answers the popup and the background
+ * through one dispatcher (POPUP_HANDLERS).
  * Same-origin child frames are scanned from the top frame, so they do nothing here.
  */
 "use strict";
@@ -17,6 +19,8 @@
       return; // cross-origin frame: not supported (docs/ENGINE.md)
     }
   }
+
+  const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
 
   /** Does a manifest match pattern's host part cover this host name? */
   function hostMatches(pattern, hostname) {
@@ -36,32 +40,114 @@
   }
 
   const rules = globalThis.ohneHakenRules;
+  const site = rules.sites.find((candidate) => candidate.matches.some((pattern) => hostMatches(pattern, location.hostname)));
+  const vocabulary = vocabularyFor(rules, location.hostname);
+  const cookies = OH.createCookieBanner({config: site?.cookieBanner || null, neverPress: vocabulary.neverPress});
+  let autoDecline = false; // the user's setting (toolbar popup), off unless switched on
+  let autoDeclineTried = false; // one attempt per page, never a loop
   let lastReported = "";
   let panel = null;
   const listeners = [];
 
+  function reportCount(snapshot) {
+    const report = `${snapshot.active}/${snapshot.total}`;
+    if (report === lastReported) return;
+    lastReported = report;
+    OH.send({type: "reportCount", active: snapshot.active, total: snapshot.total});
+  }
+
   const engine = OH.createEngine({
-    vocabulary: vocabularyFor(rules, location.hostname),
+    vocabulary,
     onUpdate(snapshot) {
+      const banner = cookies.find();
+      panel.setCookieBanner(Boolean(banner));
+      if (banner && autoDecline && !autoDeclineTried) {
+        autoDeclineTried = true;
+        declineCookies();
+      }
       panel.update(snapshot);
       for (const listener of listeners) listener(snapshot);
-      const report = `${snapshot.active}/${snapshot.total}`;
-      if (report !== lastReported) {
-        lastReported = report;
-        OH.send({type: "reportCount", active: snapshot.active, total: snapshot.total});
-      }
+      reportCount(snapshot);
     },
   });
 
-  const tour = OH.createTour ? OH.createTour({rules, engine, onEngineUpdate: (fn) => listeners.push(fn)}) : null;
+  // Back to a page kept in the back/forward cache: the browser cleared its badge when the tab
+  // left it, so report again.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    lastReported = "";
+    reportCount(engine.snapshot());
+  });
+
+  const tour = OH.createTour ? OH.createTour({
+    rules, engine,
+    onEngineUpdate: (fn) => listeners.push(fn),
+    onTarget: (element) => panel?.keepClearOf(element), // the panel never covers what the walkthrough points at
+  }) : null;
+
+  async function declineCookies() {
+    const declined = await cookies.decline();
+    panel.cookiesDeclined(declined);
+    return declined;
+  }
 
   panel = OH.createPanel({
     actions: {
       clearAll: () => engine.clearAll(),
       undo: () => engine.undo(),
       startTour: () => tour?.start(),
+      declineCookies,
     },
   });
+  OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
+    autoDecline = stored[AUTO_DECLINE_KEY] === true;
+    if (autoDecline) engine.rescan();
+  }, () => {});
   engine.start();
-  tour?.resume();
+
+  // A tab the popup opened with "Mein o2 öffnen und Anleitung starten" starts the walkthrough
+  // once; any other page resumes a running one. Start only after resume has settled, so a
+  // late resume cannot overwrite the new walkthrough.
+  const claim = OH.send({type: "claimTourStart"});
+  Promise.resolve(tour?.resume()).then(() => claim).then((claimed) => {
+    if (claimed === true) tour?.start();
+  });
+
+  /** What the popup shows for this page: plain data only (no elements). */
+  function status() {
+    const s = engine.snapshot();
+    const run = s.lastRun;
+    return {
+      active: s.active, total: s.total, busy: s.busy, save: s.save,
+      lastRun: run ? {kind: run.kind, changed: run.changes.length, failed: run.failed.length} : null,
+      tourShown: Boolean(document.getElementById("ohne-haken-tour")?.isConnected),
+    };
+  }
+
+  /** Messages from the toolbar popup and the background (tabs.sendMessage); no other types. */
+  const POPUP_HANDLERS = {
+    getStatus: () => status(),
+    clearAll: async () => {
+      await engine.clearAll();
+      return status();
+    },
+    startTour: () => {
+      tour?.start();
+      return status();
+    },
+    resumeTour: async () => {
+      await tour?.resume();
+      return status();
+    },
+    endTour: () => {
+      tour?.end();
+      return status();
+    },
+  };
+
+  OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (sender.id !== OH.api.runtime.id || !message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return false;
+    Promise.resolve(POPUP_HANDLERS[message.type](message)).then(sendResponse, () => sendResponse(null));
+    return true; // the answer comes asynchronously
+  });
 })();

@@ -79,6 +79,8 @@
     const clearButton = el(doc, "button", {"data-action": "clear-all", class: "primary", text: OH.t("clearAll")});
     const undoButton = el(doc, "button", {"data-action": "undo", text: OH.t("undo")});
     const tourButton = el(doc, "button", {"data-action": "start-tour", text: OH.t("startTour")});
+    const cookieButton = el(doc, "button", {"data-action": "decline-cookies", text: OH.t("declineCookies")});
+    const cookieStatus = el(doc, "p", {"data-role": "cookie-status", class: "status", "aria-live": "polite"});
     const status = el(doc, "p", {"data-role": "status", class: "status", "aria-live": "polite"});
     const showSave = el(doc, "button", {"data-action": "show-save", text: OH.t("showSave")});
     const failed = el(doc, "div", {"data-role": "failed", class: "failed"});
@@ -88,12 +90,14 @@
     const header = el(doc, "header", {}, [title, collapse]);
     const actionRow = el(doc, "div", {class: "actions"}, [clearButton, undoButton, showSave]);
     const panel = el(doc, "section", {class: "panel", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc"},
-      [header, count, actionRow, status, failed, details, tourButton]);
+      [header, count, actionRow, status, failed, details, cookieStatus, cookieButton, tourButton]);
     count.id = "oh-desc";
     const style = el(doc, "style", {text: CSS});
     root.append(style, panel, expand);
 
     let collapsed = false;
+    let cookieBanner = false; // a cookie banner with a decline button is shown
+    let pointedAt = null; // what the walkthrough points at: the panel keeps clear of it too
     let snapshot = null;
     let frame = 0;
     let showLauncher = null; // unknown until storage answers: the launcher waits rather than flickers
@@ -122,6 +126,7 @@
     on(clearButton, () => actions.clearAll());
     on(undoButton, () => actions.undo());
     on(tourButton, () => actions.startTour());
+    on(cookieButton, () => actions.declineCookies());
     on(showSave, () => {
       const button = snapshot?.saveButton;
       if (!button?.isConnected) return;
@@ -179,7 +184,7 @@
       const s = snapshot;
       if (!s) return;
       const compact = s.total === 0;
-      host.style.setProperty("display", compact && showLauncher !== true ? "none" : "block", "important");
+      host.style.setProperty("display", compact && showLauncher !== true && !cookieBanner ? "none" : "block", "important");
       panel.hidden = collapsed;
       expand.hidden = !collapsed;
       expand.textContent = s.active ? `${OH.t("panelTitle")} (${s.active})` : OH.t("panelTitle");
@@ -197,6 +202,7 @@
       if (!compact) renderItems(s);
       renderRun(s);
       host.toggleAttribute("data-busy", s.busy);
+      cookieButton.hidden = !cookieBanner;
       avoidSaveButton();
     }
 
@@ -208,19 +214,23 @@
      * above or below it.
      */
     function avoidSaveButton() {
-      const button = snapshot?.saveButton;
       panel.style.removeProperty("max-height");
-      const rect = button?.isConnected ? dom.pageRect(button) : null;
-      const avoid = rect && {left: rect.left - 6, right: rect.right + 6, top: rect.top - 24, bottom: rect.bottom + 6};
+      // The save button (and its badge just above it) first, then what the walkthrough points at.
+      const rects = [snapshot?.saveButton, pointedAt].filter((element) => element?.isConnected).map((element) => {
+        const rect = dom.pageRect(element);
+        return {left: rect.left - 6, right: rect.right + 6, top: rect.top - 24, bottom: rect.bottom + 6};
+      });
       for (const [side, edge] of CORNERS) {
         placeAt(side, edge);
-        if (!avoid || !overlaps(host.getBoundingClientRect(), avoid)) return;
+        const box = host.getBoundingClientRect();
+        if (!rects.some((rect) => overlaps(box, rect))) return;
       }
+      const avoid = rects[0];
       const above = avoid.top - 16;
       const viewHeight = Math.min(doc.defaultView.innerHeight, doc.documentElement.clientHeight || Infinity); // no scrollbar
       const below = viewHeight - avoid.bottom - 16;
       placeAt("right", above > below ? "top" : "bottom");
-      panel.style.setProperty("max-height", `min(70vh, 560px, ${Math.max(0, Math.floor(Math.max(above, below)))}px)`);
+      panel.style.setProperty("max-height", `min(70vh, 560px, ${Math.max(120, Math.floor(Math.max(above, below)))}px)`);
     }
 
     function placeAt(side, edge) {
@@ -253,6 +263,20 @@
     return {
       host,
       attach,
+      /** The walkthrough's current target (or null): never cover it. */
+      keepClearOf(element) {
+        pointedAt = element && !host.contains(element) && element !== host ? element : null;
+        avoidSaveButton();
+      },
+      /** Whether the page shows a cookie banner that can be declined (main.js asks cookies.js). */
+      setCookieBanner(shown) {
+        cookieBanner = shown;
+      },
+      /** After declining: say whether the banner went away. */
+      cookiesDeclined(declined) {
+        cookieStatus.textContent = OH.t(declined ? "cookiesDeclined" : "cookiesNotDeclined");
+        render();
+      },
       update(next) {
         snapshot = next;
         attach();

@@ -94,7 +94,7 @@
     return visible(start, ROLE_SELECTORS[role]).filter((element) => text.matchesName(nameOf(element), names));
   }
 
-  function createTour({rules, engine, onEngineUpdate, doc = document, storage = OH.api.storage.local}) {
+  function createTour({rules, engine, onEngineUpdate, onTarget = () => {}, doc = document, storage = OH.api.storage.local}) {
     const flows = rules.flows;
     let state = null; // {version, flow, step, reached, updated, manualUrl}
     let engineState = engine.snapshot();
@@ -400,6 +400,7 @@
       if (target && target !== found) target.removeAttribute("data-ohne-haken-tour");
       target = found;
       if (target) target.setAttribute("data-ohne-haken-tour", "target");
+      onTarget(target);
       resizeObserver?.disconnect();
       if (target && typeof ResizeObserver === "function") {
         resizeObserver = new ResizeObserver(() => requestPlace());

@@ -1,16 +1,27 @@
 /*
- * The privacy page: the promise in plain words, and everything Ohne Haken has stored right
+ * The privacy page (docs/PRIVACY.md for users): the promise in plain words, the permissions
+ * read from the manifest with what each is for, and everything Ohne Haken has stored right
  * now (extension storage only), with a button to forget it.
  */
 "use strict";
 
 (function () {
   const api = globalThis.browser ?? globalThis.chrome;
-  const t = (key) => api.i18n.getMessage(key) || key;
+  const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
+  const PERMISSION_TEXTS = {storage: "privacyPermissionStorage"}; // a permission without a text shows its bare name
 
   document.documentElement.lang = api.i18n.getUILanguage().split("-")[0];
   for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
   document.title = t("privacyTitle");
+
+  const manifest = api.runtime.getManifest();
+  const permissions = (manifest.permissions || []).map((name) => (PERMISSION_TEXTS[name] ? t(PERMISSION_TEXTS[name]) : name));
+  if (manifest.host_permissions?.length) permissions.push(t("privacyPermissionHosts", [manifest.host_permissions.join(", ")]));
+  document.querySelector('[data-role="permissions"]').replaceChildren(...permissions.map((line) => {
+    const item = document.createElement("li");
+    item.textContent = line;
+    return item;
+  }));
 
   const stored = document.querySelector('[data-role="stored"]');
 

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""See Ohne Haken work on the mock o2online.de portal (tests/fixtures/portal), no O2 account needed.
+
+    tools/demo.py                      build, serve the mock portal on loopback, open Firefox with
+                                       the extension installed and the o2online.de names mapped to it
+                                       (`make demo`). Without a display ($DISPLAY unset) it runs
+                                       headless: one click on the mock consent form, prints what
+                                       changed and where the before/after screenshots are.
+    tools/demo.py --screenshots DIR    headless: the README's pictures into DIR (`make screenshots`)
+
+The browser starts exactly as in the tests: tests/conftest.py's server, start_firefox and Browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import conftest  # noqa: E402  the test harness: fixture server, Firefox with the extension, page helpers
+import urllib3  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+FORM_PAGE = "portal/mein-o2/meine-daten/einstellungen/"
+STATUS = '[data-role="status"]'
+GONE = (WebDriverException, OSError, urllib3.exceptions.HTTPError)  # Firefox closed: the driver fails or cannot be reached
+EDIT_BUTTON = "//section[h2[normalize-space()='Nutzung Ihrer Daten']]//button[normalize-space()='Ändern']"
+LABELS_JS = ("return [...document.querySelectorAll('#einwilligungen-form input[type=checkbox]')]"
+             ".map(box => [box.name, box.labels[0] ? box.labels[0].textContent : box.name]);")
+
+
+def build() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "-q", "--target", "firefox"], check=False)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def start(headless: bool) -> tuple[conftest.Browser, object]:
+    httpd = conftest.serve()
+    try:
+        driver, base = conftest.start_firefox(ROOT / "dist", headless=headless)
+    except conftest.pytest.exit.Exception as err:  # geckodriver missing: the harness says what to do
+        sys.exit(f"demo: {err}")
+    return conftest.Browser("firefox", driver, base, httpd.server_address[1]), httpd
+
+
+def log_in(browser: conftest.Browser) -> None:
+    """The mock portal's session cookie, and the cookie banner and opt-in overlay already answered."""
+    browser.open("smoke/plain.html")
+    browser.js("document.cookie = 'mock_session=1; domain=o2online.de; path=/';"
+               "localStorage.setItem('mock_optin', 'dismissed'); localStorage.setItem('mock_uc_choice', 'deny');")
+
+
+def open_consent_form(browser: conftest.Browser) -> None:
+    """Meine Daten > Einstellungen, then the "Ändern" of the section "Nutzung Ihrer Daten"."""
+    browser.open(FORM_PAGE)
+    browser.wait(lambda: browser.driver.find_elements(By.XPATH, EDIT_BUTTON), message="no 'Ändern' in 'Nutzung Ihrer Daten'")
+    browser.driver.find_element(By.XPATH, EDIT_BUTTON).click()
+    browser.wait(lambda: browser.active_count() > 0, message="the panel found no consents on the form")
+    browser.js("document.getElementById('editor-h').scrollIntoView({block: 'start'})")
+
+
+def clear_all(browser: conftest.Browser) -> tuple[dict, dict]:
+    """One click on the panel's "Alle abwählen"; the form's state before and after."""
+    before = browser.js("return window.__portal.draft()")
+    browser.click_action("clear-all")
+    browser.wait(lambda: browser.active_count() == 0, message="the panel still counts active consents")
+    browser.wait_idle()
+    return before, browser.js("return window.__portal.draft()")
+
+
+def headless_demo(out: Path) -> None:
+    browser, httpd = start(headless=True)
+    try:
+        log_in(browser)
+        open_consent_form(browser)
+        out.mkdir(parents=True, exist_ok=True)
+        browser.driver.save_screenshot(str(out / "before.png"))
+        button = browser.panel_text('[data-action="clear-all"]')
+        before, after = clear_all(browser)
+        browser.driver.save_screenshot(str(out / "after.png"))
+        changed = [(key, label) for key, label in browser.js(LABELS_JS) if before[key] != after[key]]
+        print(f"Mock portal: {browser.url(FORM_PAGE)}")
+        print(f"One click on the panel's “{button}” changed {len(changed)} settings on the form:")
+        for key, label in changed:
+            print(f"  {label}: {'ticked' if before[key] else 'empty'} -> {'ticked' if after[key] else 'empty'}")
+        print(f"Panel: {browser.panel_text(STATUS)}")
+        saved = browser.js("return window.__portal.submitted")
+        print(f"Form saved: {saved} times. Ohne Haken never saves; on the real portal you press „Speichern“ yourself.")
+        print(f"Screenshots: {out / 'before.png'} and {out / 'after.png'}")
+    finally:
+        browser.quit()
+        httpd.shutdown()
+
+
+def interactive_demo() -> None:
+    browser, httpd = start(headless=False)
+    start_page = browser.url("portal/")
+    browser.driver.get(start_page)
+    print(f"Firefox shows the mock o2online.de portal: {start_page}")
+    print("The Ohne Haken panel is at the bottom right. „Zum Formular führen“ starts the walkthrough;")
+    print("the mock login takes any input. Ohne Haken's toolbar button (in the extensions menu) opens the popup.")
+    print("Close the Firefox window (or press Ctrl+C here) to end the demo.")
+    try:
+        while browser.driver.window_handles:
+            time.sleep(1)
+    except (KeyboardInterrupt, *GONE):
+        pass  # Ctrl+C, or the user closed Firefox
+    finally:
+        try:
+            browser.quit()
+        except GONE:
+            pass  # Firefox is gone already
+        httpd.shutdown()
+
+
+def screenshots(out: Path) -> None:
+    """The README's pictures: the popup, the panel before and after one click, a walkthrough step."""
+    browser, httpd = start(headless=True)
+    driver = browser.driver
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        driver.set_window_size(1280, 860)
+        log_in(browser)
+        open_consent_form(browser)
+        page = driver.current_window_handle
+
+        driver.switch_to.new_window("tab")  # the popup as a page, speaking to the form's tab
+        browser.open_extension_page("popup/popup.html")
+        browser.wait(lambda: browser.js("return document.body.dataset.currentView === 'portal'"))
+        driver.find_element(By.TAG_NAME, "main").screenshot(str(out / "popup.png"))
+        driver.close()
+        driver.switch_to.window(page)
+
+        browser.wait_idle()
+        driver.save_screenshot(str(out / "panel-before.png"))
+        clear_all(browser)
+        driver.save_screenshot(str(out / "panel-after.png"))
+
+        browser.open("portal/mein-o2/meine-daten/")
+        browser.click_action("start-tour")
+        browser.wait(lambda: browser.js("const t = document.getElementById('ohne-haken-tour');"
+                                        "return !!t && !!document.querySelector('[data-ohne-haken-tour=target]');"))
+        browser.settle()
+        driver.save_screenshot(str(out / "walkthrough.png"))
+        for name in ("popup", "panel-before", "panel-after", "walkthrough"):
+            print(out / f"{name}.png")
+    finally:
+        browser.quit()
+        httpd.shutdown()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Ohne Haken on the mock o2online.de portal, in Firefox.")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR", help="write the README's screenshots into DIR and exit")
+    parser.add_argument("--headless", action="store_true", help="run the one-click demo headless even with a display")
+    parser.add_argument("--out", type=Path, default=ROOT / "dist" / "demo", metavar="DIR",
+                        help="where the headless demo saves before.png and after.png (default: dist/demo)")
+    args = parser.parse_args(argv)
+    build()
+    if args.screenshots:
+        screenshots(args.screenshots.resolve())
+    elif args.headless or not os.environ.get("DISPLAY"):
+        headless_demo(args.out.resolve())
+    else:
+        interactive_demo()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
