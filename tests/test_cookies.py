@@ -16,10 +16,14 @@ def fresh_visitor(browser):
 
 
 def set_auto_decline(browser, on: bool):
-    browser.open_extension_page("pages/privacy.html")
-    browser.driver.execute_async_script(
-        "const done = arguments[arguments.length - 1]; const api = globalThis.browser ?? chrome;"
-        f"api.storage.local.set({{autoDeclineCookies: {'true' if on else 'false'}}}).then(() => done());")
+    """Switch the setting the way a user does: the checkbox in the toolbar popup."""
+    browser.open_extension_page("popup/popup.html")
+    box = browser.driver.find_element(By.CSS_SELECTOR, 'input[data-setting="autoDeclineCookies"]')
+    browser.wait(box.is_displayed)
+    if box.is_selected() != on:
+        box.click()
+    browser.wait(lambda: ('"autoDeclineCookies": true' in browser.stored()) == on,
+                 message="the popup did not store the setting")
 
 
 def decline_button_shown(browser) -> bool:
