@@ -23,8 +23,9 @@ need_python() {
   fi
   if [ ! -x "$VENV/bin/python" ]; then
     if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
-      echo "ensure-tools: cannot create a virtual environment. On Debian/Ubuntu: sudo apt-get install -y python3-venv" >&2
-      exit 1
+      rm -rf "$VENV"
+      apt_install python3-venv  # Debian/Ubuntu ship venv separately; stops with the command when not root
+      "$PYTHON" -m venv "$VENV"
     fi
   fi
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
