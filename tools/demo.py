@@ -37,7 +37,7 @@ LABELS_JS = ("return [...document.querySelectorAll('#einwilligungen-form input[t
 
 
 def build() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "-q", "--target", "firefox"], check=False)
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "-q"], check=False)  # both browsers: dist/ is the release
     if result.returncode != 0:
         sys.exit(result.returncode)
 
