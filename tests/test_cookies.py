@@ -15,15 +15,19 @@ def fresh_visitor(browser):
     browser.js("localStorage.clear()")
 
 
+def auto_decline_stored(browser) -> bool:
+    return '"autoDeclineCookies": true' in browser.stored()
+
+
 def set_auto_decline(browser, on: bool):
     """Switch the setting the way a user does: the checkbox in the toolbar popup."""
+    current = auto_decline_stored(browser)
     browser.open_extension_page("popup/popup.html")
     box = browser.driver.find_element(By.CSS_SELECTOR, 'input[data-setting="autoDeclineCookies"]')
-    browser.wait(box.is_displayed)
-    if box.is_selected() != on:
+    browser.wait(lambda: box.is_displayed() and box.is_selected() == current)  # the popup has read the setting
+    if current != on:
         box.click()
-    browser.wait(lambda: ('"autoDeclineCookies": true' in browser.stored()) == on,
-                 message="the popup did not store the setting")
+    browser.wait(lambda: auto_decline_stored(browser) == on, message="the popup did not store the setting")
 
 
 def decline_button_shown(browser) -> bool:

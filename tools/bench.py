@@ -58,9 +58,10 @@ LIMITS = {
             "extension's world; then each control's label, heading and visibility are read and the marks "
             "force one layout. On the generated pages a third of the elements can host a shadow root.",
     "idle": "Evaluating the injected scripts (see the size figure) and the first scan, which asks every "
-            "element that can host a shadow root whether it has one (the idle page has 10,000 elements and "
-            "284 closed shadow roots), then building the panel. The scan is the same walk as above; without "
-            "it the extension would miss controls in closed shadow roots.",
+            "element that can host a shadow root whether it has one (the idle page has 10,000 elements, "
+            "{idle_hosts:,} of them custom elements with a closed shadow root, each observed once found), then "
+            "building the panel. The scan is the same walk as above; without it the extension would miss "
+            "controls in closed shadow roots.",
     "batch": "Per batch: one mutation callback, then after the debounce one look at each added subtree (600 "
              "elements: every possible host is asked for a shadow root), the save button of the form, and "
              "the marks and the panel redrawn (panel.js renders its list again and reads the layout the "
@@ -71,11 +72,13 @@ LIMITS = {
             "browsers run before the load event on this page: the first scan, classification of 19 controls, "
             "marks and the panel delay `load`. Starting after `load` has to be decided in main.js (owned "
             "elsewhere) together with the walkthrough's first decision, which reads the engine's state.",
-    "size": "Every content script is injected on every o2online.de page, including the walkthrough "
-            "(tour.js, the largest file) that runs on a few pages only, and all comments. Injecting the "
-            "walkthrough on demand (scripting.executeScript from the background) or stripping comments in "
-            "build.py would meet the budget; both belong to other parts of the project.",
+    "size": "Every content script is injected on every o2online.de page, the walkthrough too, which runs on a "
+            "few pages only, and every comment ({detail}). Injecting the walkthrough on demand "
+            "(scripting.executeScript from the background when one starts or resumes; needs the scripting "
+            "permission) and stripping comments in build.py would come close; both belong to other parts of "
+            "the project (background, main.js, build).",
 }
+COMMENT = re.compile(r"/\*[\s\S]*?\*/|(?<![:\"'\\])//[^\n]*")
 
 
 # ---- helpers ---------------------------------------------------------------------------
@@ -159,13 +162,14 @@ def bench_idle(browser, runs: int) -> dict:
         phases = status["phases"]
         starts.append(phases["engine.start"][1])
         panels.append(phases.get("createPanel", [0, 0])[1] + phases.get("panel.update", [0, 0])[1])
+        hosts = browser.js("return document.querySelectorAll('one-icon').length")
         time.sleep(QUIET_WINDOW_S if index == runs - 1 else 0.3)
         after = probe(browser, "status", since=status["now"])
         callbacks += after["count"] + (0 if settled else 1000)
         for kind, ms in after["byKind"].items():
             kinds[kind] = kinds.get(kind, 0) + ms
     return {"total": stats(totals), "load": stats(loads), "start": stats(starts), "panel": stats(panels),
-            "callbacks": callbacks, "callback_kinds": kinds}
+            "callbacks": callbacks, "callback_kinds": kinds, "hosts": hosts}
 
 
 def bench_mutations(browser, runs: int) -> dict:
@@ -190,20 +194,27 @@ INSTALL_CLICK_WATCH = """
 const host = [...document.querySelectorAll('#ohne-haken-panel')].find((h) => h.shadowRoot);
 const watch = {click: null, idle: null, reactions: window.__bench.reactions.ms};
 window.__clickWatch = watch;
-window.addEventListener('click', (event) => {
+const onClick = (event) => {
   if (event.target === host && watch.click === null) watch.click = performance.now();
-}, true);
-new MutationObserver(() => {
-  if (watch.click !== null && !host.hasAttribute('data-busy') && watch.idle === null) watch.idle = performance.now();
-}).observe(host, {attributes: true, attributeFilter: ['data-busy']});
+};
+window.addEventListener('click', onClick, true);
+const observer = new MutationObserver(() => {
+  if (watch.click === null || host.hasAttribute('data-busy') || watch.idle !== null) return;
+  watch.idle = performance.now();
+  observer.disconnect();
+  window.removeEventListener('click', onClick, true);
+});
+observer.observe(host, {attributes: true, attributeFilter: ['data-busy']});
 """
 
 
 def bench_click(browser, runs: int) -> dict:
     """One click on "Alle abwaehlen": 50 consents cleared and verified."""
     cpus, walls, rests, reactions = [], [], [], []
+    open_bench_page(browser, CLICK_PAGE)
     for _ in range(runs):
-        open_bench_page(browser, CLICK_PAGE)
+        browser.js("window.__bench.resetConsents()")
+        settle(browser)
         if probe(browser, "snapshot")["active"] != CLICK_CONSENTS:
             raise RuntimeError("the click page does not offer 50 active consents")
         browser.js(INSTALL_CLICK_WATCH)
@@ -299,7 +310,8 @@ def rows(results: dict, static: dict) -> list[tuple]:
     line("  of which evaluating the scripts, first scan and panel included", "", lambda r: fmt(r["idle"]["load"]))
     line("  of which the first scan (engine.start, panel update inside)", "", lambda r: fmt(r["idle"]["start"]))
     line("  of which the panel (createPanel, update)", "", lambda r: fmt(r["idle"]["panel"]))
-    line("Idle page: extension callbacks once settled", "0", lambda r: str(r["idle"]["callbacks"]),
+    line("Idle page: extension callbacks once settled", "0",
+         lambda r: str(r["idle"]["callbacks"]) + "".join(f", {k} {ms:.1f} ms" for k, ms in r["idle"]["callback_kinds"].items()),
          every(lambda r: r["idle"]["callbacks"] == 0), "idle")
     line(f"Mutations: work per batch of {MUTATION_ROWS} rows", f"<= {BUDGET['batch_ms']:g} ms",
          lambda r: fmt(r["mutations"]["batch"]), every(lambda r: r["mutations"]["batch"]["median"] <= BUDGET["batch_ms"]),
@@ -432,7 +444,7 @@ def report(results: dict, static: dict, info: dict, lines, out: Path) -> None:
     ]
     for figure, texts, limit in misses:
         measured = "; ".join(f"{n}: {texts[n]}" for n in names)
-        text.append(f"- **{figure.strip()}** ({measured}). {LIMITS.get(limit, '')}")
+        text.append(f"- **{figure.strip()}** ({measured}). {LIMITS.get(limit, '').format(**static, **info)}")
     if not misses:
         text.append("None.")
     text += ["", METHOD]
@@ -456,7 +468,12 @@ def main(argv=None) -> int:
         release = tmp / "release-0" / "firefox"
         manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
         files = [name for script in manifest["content_scripts"] for name in script["js"]]
-        static = {"build": stats(build_times), "files": files, "size": sum((release / f).stat().st_size for f in files)}
+        sizes = {f: (release / f).stat().st_size for f in files}
+        sources = [(release / f).read_text(encoding="utf-8") for f in files]
+        comments = sum(len(m.group(0).encode()) for source in sources for m in COMMENT.finditer(source))
+        largest = sorted(sizes, key=sizes.get, reverse=True)[:3]
+        detail = ", ".join(f"{Path(f).name} {sizes[f]:,}" for f in largest) + f" bytes; comments about {comments:,} bytes"
+        static = {"build": stats(build_times), "files": files, "size": sum(sizes.values()), "detail": detail}
         build(tmp / "bench", "--bench")
 
         handler = functools.partial(conftest.FixtureHandler, directory=str(conftest.FIXTURES))
@@ -473,6 +490,7 @@ def main(argv=None) -> int:
             httpd.server_close()
 
     info["seconds"] = time.monotonic() - started
+    info["idle_hosts"] = max(r["idle"]["hosts"] for r in results.values()) if results else 0
     info["load_end"] = f"{os.getloadavg()[0]:.1f}"
     lines = rows(results, static)
     print()

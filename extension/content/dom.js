@@ -143,14 +143,36 @@
     }).join(" ").trim();
   }
 
+  /**
+   * element.labels (in tree order; null or undefined where it is), found without reading it:
+   * after any change to the page that list walks the whole document on its next use, once per
+   * control. Only a label around the element or one naming its id can be among them.
+   */
+  function labelsOf(element) {
+    if (!element.labels) return element.labels; // not labelable (reading the list object costs nothing)
+    const found = [];
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "LABEL" && node.control === element) found.unshift(node);
+    }
+    if (element.id) {
+      const root = element.getRootNode();
+      for (const label of root.querySelectorAll(`label[for="${CSS.escape(element.id)}"]`)) {
+        if (label.control === element && !found.includes(label)) found.push(label);
+      }
+      found.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    }
+    return found;
+  }
+
   /** Accessible name, close to the ARIA algorithm for links, buttons, fields and controls. */
   function accessibleName(element) {
     const labelled = byIdsText(element, "aria-labelledby");
     if (labelled) return labelled;
     const aria = element.getAttribute("aria-label");
     if (aria && aria.trim()) return aria.trim();
-    if (element.labels && element.labels.length) {
-      return Array.from(element.labels, (label) => textOf(label)).join(" ").trim();
+    const labels = labelsOf(element);
+    if (labels && labels.length) {
+      return labels.map((label) => textOf(label)).join(" ").trim();
     }
     if (element.tagName === "INPUT") {
       const type = (element.type || "").toLowerCase();
@@ -271,6 +293,6 @@
 
   OH.dom = {
     CONTROL_SELECTOR, ownHosts, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
-    accessibleName, isVisible, landmarksOf, headingOf, isHeading, pageRect, MAX_DEPTH,
+    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, MAX_DEPTH,
   };
 })();

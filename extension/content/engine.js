@@ -157,7 +157,9 @@
         if (root.nodeType !== 1) observe(root);
         if (root.nodeType === 1 && root.matches(dom.CONTROL_SELECTOR)) found.push(root);
         for (const element of root.querySelectorAll(dom.CONTROL_SELECTOR)) found.push(element);
-        for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
+        for (const element of root.querySelectorAll(":not(:defined)")) {
+          if (!dom.isOwn(element)) awaitDefinition(element); // the marks layer is never defined: no timers for it
+        }
       }, watchFrame);
       const fresh = found.filter((element) => {
         if (candidates.has(element) || dom.insideOwn(element)) return false;
@@ -495,7 +497,7 @@
     function alternativeAction(element) {
       if (element.tagName === "INPUT") {
         const root = element.getRootNode();
-        const label = element.labels?.[0] || (root.nodeType === 11 ? root.host : null);
+        const label = dom.labelsOf(element)?.[0] || (root.nodeType === 11 ? root.host : null);
         return label ? () => label.click() : null;
       }
       return () => {

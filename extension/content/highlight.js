@@ -89,9 +89,10 @@
     function placeAll() {
       const view = doc.defaultView;
       const spots = [...badges].map(([element, badge]) => [badge, dom.pageRect(element)]);
+      const {scrollX, scrollY} = view; // a layout read too: inside the loop it forced one layout per badge
       for (const [badge, rect] of spots) {
-        badge.style.left = `${Math.round(rect.left + view.scrollX)}px`;
-        badge.style.top = `${Math.round(rect.top + view.scrollY - 3)}px`;
+        badge.style.left = `${Math.round(rect.left + scrollX)}px`;
+        badge.style.top = `${Math.round(rect.top + scrollY - 3)}px`;
         badge.hidden = rect.width === 0 && rect.height === 0;
       }
     }

@@ -24,7 +24,7 @@
       const rect = control.getBoundingClientRect();
       const style = control.ownerDocument.defaultView.getComputedStyle(control);
       if (rect.width < 4 || rect.height < 4 || style.opacity === "0" || style.visibility === "hidden") {
-        return control.labels?.[0] || control.parentElement || control;
+        return dom.labelsOf(control)?.[0] || control.parentElement || control;
       }
     }
     return control;
