@@ -78,6 +78,8 @@ LIMITS = {
             "permission) and stripping comments in build.py would come close; both belong to other parts of "
             "the project (background, main.js, build).",
 }
+LIMIT_TITLES = {"scan": "Scan", "idle": "Idle", "batch": "Mutations", "click": "One click", "load": "Page load",
+                "size": "Size"}
 COMMENT = re.compile(r"/\*[\s\S]*?\*/|(?<![:\"'\\])//[^\n]*")
 
 
@@ -422,7 +424,11 @@ and a "Speichern" button, a growing order list and a footer. They are served fro
 
 def report(results: dict, static: dict, info: dict, lines, out: Path) -> None:
     names = list(results)
-    misses = [(figure, texts, limit) for figure, _budget, texts, met, limit in lines if met is False]
+    misses: dict[str, list[str]] = {}  # limit -> the missed figures it explains, with what was measured
+    for figure, budget, texts, met, limit in lines:
+        if met is False:
+            measured = ", ".join(f"{n} {texts[n]}" for n in names)
+            misses.setdefault(limit, []).append(f"{figure.strip()} (budget {budget}): {measured}")
     text = [
         "# Benchmarks",
         "",
@@ -442,9 +448,11 @@ def report(results: dict, static: dict, info: dict, lines, out: Path) -> None:
         "## Budgets missed",
         "",
     ]
-    for figure, texts, limit in misses:
-        measured = "; ".join(f"{n}: {texts[n]}" for n in names)
-        text.append(f"- **{figure.strip()}** ({measured}). {LIMITS.get(limit, '').format(**static, **info)}")
+    for limit, figures in misses.items():
+        text.append(f"**{LIMIT_TITLES.get(limit, limit)}**")
+        text.append("")
+        text += [f"- {figure}" for figure in figures]
+        text += ["", f"What limits it: {LIMITS.get(limit, '').format(**static, **info)}", ""]
     if not misses:
         text.append("None.")
     text += ["", METHOD]
