@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the whole test suite: build once, then Firefox and Chromium side by side.
 
-Two pytest processes (one per browser, the unit tests with the first) run in parallel: the
+Two pytest processes (one per browser, the unit tests with the last) run in parallel: the
 browsers mostly wait for pages, so two cores serve both. Each one's output is printed when it
 ends, then one closing line counts them all: 'N passed, N failed'. Extra arguments go to pytest.
 """
@@ -27,7 +27,7 @@ def main() -> int:
     for index, browser in enumerate(browsers):
         env = {**os.environ, "OHNE_HAKEN_BROWSERS": browser, "OHNE_HAKEN_PREBUILT": "1"}
         args = [sys.executable, "-m", "pytest", *sys.argv[1:]]
-        if index > 0:
+        if index < len(browsers) - 1:  # the unit tests go with the last (the quicker) browser
             args += ["--ignore", str(ROOT / "tests" / "unit")]
         log = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix=f"pytest-{browser}-", suffix=".log", delete=False)
         runs.append((browser, subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
