@@ -291,8 +291,20 @@
     return {left, top, width: rect.width, height: rect.height, right: left + rect.width, bottom: top + rect.height};
   }
 
+  /** An element built from plain data; text goes in as textContent, never as HTML. */
+  function el(doc, tag, props = {}, children = []) {
+    const node = doc.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    node.append(...children);
+    return node;
+  }
+
   OH.dom = {
     CONTROL_SELECTOR, ownHosts, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
-    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, MAX_DEPTH,
+    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, el, MAX_DEPTH,
   };
 })();

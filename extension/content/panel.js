@@ -13,6 +13,7 @@
   const OH = globalThis.ohneHaken;
   if (OH.createPanel) return;
   const {dom} = OH;
+  const {el} = dom;
 
   const LAUNCHER_KEY = "showLauncher"; // set in the toolbar popup; absent means on
 
@@ -51,17 +52,6 @@
     [hidden] { display: none !important; }
     @media (prefers-reduced-motion: no-preference) { .panel { transition: opacity .15s; } }
   `;
-
-  function el(doc, tag, props = {}, children = []) {
-    const node = doc.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else node.setAttribute(key, value);
-    }
-    node.append(...children);
-    return node;
-  }
 
   function createPanel({doc = document, actions}) {
     const host = doc.createElement("div");

@@ -18,6 +18,7 @@
   const OH = globalThis.ohneHaken;
   if (OH.createTour) return;
   const {dom, text} = OH;
+  const {el} = dom;
 
   const STORAGE_KEY = "tour";
   const STATE_VERSION = 1;
@@ -56,17 +57,6 @@
     [hidden] { display: none !important; }
     @media (prefers-reduced-motion: no-preference) { .spot { transition: left .15s, top .15s, width .15s, height .15s; } }
   `;
-
-  function el(doc, tag, props = {}, children = []) {
-    const node = doc.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else node.setAttribute(key, value);
-    }
-    node.append(...children);
-    return node;
-  }
 
   // ---- reading the page (names and labels only, never values) ---------------------------
 
