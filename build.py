@@ -141,6 +141,7 @@ def load_rules(rules_dir: Path, locales: dict[str, dict]) -> dict:
 
     merged = {"vocabulary": {}, "sites": [], "flows": []}
     sites = {doc["name"] for _, doc in docs if doc["kind"] == "site"}
+    site_access = {doc["name"]: doc.get("access", "install") for _, doc in docs if doc["kind"] == "site"}
     for path, doc in docs:
         clean = strip_docs(doc)
         kind = clean.pop("kind")
@@ -156,7 +157,15 @@ def load_rules(rules_dir: Path, locales: dict[str, dict]) -> dict:
             for index, step_id in enumerate(ids):
                 if ids.index(step_id) != index:
                     raise BuildError(path, f"at /steps/{index}/id", f"duplicate step id '{step_id}'")
+            if site_access.get(clean["site"]) == "on-request":
+                raise BuildError(path, "at /site", f"site '{clean['site']}' has access 'on-request': a walkthrough "
+                                 "needs a site where the content script runs from installation")
             merged["flows"].append(clean)
+    flow_names = {flow["name"] for flow in merged["flows"]}
+    for path, doc in docs:
+        for index, name in enumerate(doc.get("then", []) if doc["kind"] == "flow" else []):
+            if name not in flow_names:
+                raise BuildError(path, f"at /then/{index}", f"unknown flow '{name}' (known: {', '.join(sorted(flow_names))})")
     if not merged["vocabulary"]:
         raise BuildError(rules_dir, "", "no vocabulary rule file (kind 'vocabulary') found")
     if not merged["sites"]:
@@ -165,7 +174,10 @@ def load_rules(rules_dir: Path, locales: dict[str, dict]) -> dict:
 
 
 def match_patterns(rules: dict) -> list[str]:
-    return sorted({pattern for site in rules["sites"] for pattern in site["matches"]})
+    """Where the content script runs from installation: sites with access 'install' (the default).
+    Sites with access 'on-request' get no host permission; the popup injects on one page (activeTab)."""
+    installed = [site for site in rules["sites"] if site.get("access", "install") == "install"]
+    return sorted({pattern for site in installed for pattern in site["matches"]})
 
 
 def render_manifest(template_path: Path, browser: str, version: str, rules: dict) -> dict:

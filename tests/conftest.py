@@ -28,6 +28,7 @@ from typing import ClassVar
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.firefox.service import Service as FirefoxService
@@ -35,7 +36,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-MAPPED_HOSTS = ("www.o2online.de", "o2online.de", "login.o2online.de")
+MAPPED_HOSTS = ("www.o2online.de", "o2online.de", "login.o2online.de",  # O2's portal and login
+                "www.telefonica.de", "telefonica.de", "consenthub.utiq.com",  # the other opt-outs (walkthroughs)
+                "www.vodafone.de", "www.anbieter.example")  # other providers: no access until "Diese Seite prüfen"
 FIREFOX_UUID = "6f0e4a3c-2b1d-4c5e-8f90-a1b2c3d4e5f6"
 EXTENSION_SCHEMES = ("moz-extension://", "chrome-extension://")
 BROWSERS = [b for b in os.environ.get("OHNE_HAKEN_BROWSERS", "firefox,chromium").split(",") if b]
@@ -302,3 +305,132 @@ def browser(browser_session):
     assert not errors, f"content-script errors in {browser_session.name}: {errors}"
     foreign = browser_session.foreign_requests()
     assert not foreign, f"requests beyond the fixture server in {browser_session.name}: {foreign}"
+
+
+def follow_new_tab(browser: Browser, click, url: str, before: set[str]):
+    """Click something that opens `url` (a real https address: unreachable here, the browser shows an
+    error page) in a new tab, and switch to that tab; that one request is expected, not foreign.
+    Firefox's driver reports the error page's arrival as an error to whatever command is in flight
+    (even in another tab): the click, and every look until the error page is there (Firefox's stays
+    "interactive"), tolerate that error; afterwards it cannot hit a command any more."""
+    try:
+        click()
+    except WebDriverException as err:
+        if "Reached error page" not in str(err):
+            raise
+    error_page = "return document.readyState !== 'loading' && location.href"
+
+    def new_tab_shows(driver) -> bool:
+        opened = set(driver.window_handles) - before
+        if len(opened) != 1:
+            return False
+        driver.switch_to.window(opened.pop())
+        return driver.current_url == url and driver.execute_script(error_page) in (url, "chrome-error://chromewebdata/")
+
+    WebDriverWait(browser.driver, 10, 0.05, ignored_exceptions=(WebDriverException,)).until(
+        new_tab_shows, f"no new tab with {url}")
+    browser.requests[:] = [seen for seen in browser.requests if not seen.startswith(url)]
+
+
+# ---- the toolbar popup, opened as a page (tests/test_popup.py, test_flows.py, test_generic.py) ----
+
+API = "const api = globalThis.browser ?? chrome; const done = arguments[arguments.length - 1];"
+
+
+class Popup:
+    """The popup page in a window of its own (one per module: new windows are slow in Firefox),
+    beside the harness's main window, and the tabs a test opened."""
+
+    def __init__(self, browser, main: str, handle: str):
+        self.b, self.main, self.handle = browser, main, handle
+        self.expected_requests: list[str] = []  # URL prefixes a test loads on purpose beyond the fixture server
+
+    # -- windows --
+    def to(self, handle: str):
+        self.b.driver.switch_to.window(handle)
+
+    def open_tab(self, path: str) -> str:
+        """A page in a new tab of the popup's window (a background tab once the popup is shown again)."""
+        self.to(self.handle)
+        self.b.driver.switch_to.new_window("tab")
+        self.b.open(path)
+        return self.b.driver.current_window_handle
+
+    def open(self, tab: int | None = None):
+        """Open the popup page (?tab=<id> if given) and wait until it has drawn."""
+        self.to(self.handle)
+        self.b.open_extension_page("popup/popup.html" + (f"?tab={tab}" if tab is not None else ""))
+        self.b.wait(lambda: self.b.js("return document.body.dataset.ready === 'true'"), message="the popup did not draw")
+
+    def close_tabs(self):
+        """Close what the test opened; the main window and the popup's stay."""
+        for handle in self.b.driver.window_handles:
+            if handle not in (self.main, self.handle):
+                self.to(handle)
+                self.b.driver.close()
+        self.to(self.main)
+
+    # -- the extension's view, from the popup page --
+    def call(self, script: str, *args):
+        self.to(self.handle)
+        return self.b.driver.execute_async_script(API + script, *args)
+
+    def tab_id(self, url: str) -> int:
+        tabs = self.call("api.tabs.query({url: '*://*.o2online.de/*'}).then(t => done(t.map(x => [x.id, x.url])));")
+        ids = [tab_id for tab_id, tab_url in tabs if tab_url == url]
+        assert len(ids) == 1, f"no single tab with {url} in {tabs}"
+        return ids[0]
+
+    def badge(self, tab_id: int) -> str:
+        return self.call("api.action.getBadgeText({tabId: arguments[0]}).then(done);", tab_id)
+
+    def stored(self, key: str):
+        return self.call("api.storage.local.get(arguments[0]).then(s => done(s[arguments[0]] ?? null));", key)
+
+    # -- the popup's hooks --
+    def text(self, css: str) -> str:
+        self.to(self.handle)
+        return self.b.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css)
+
+    def count(self) -> int | None:
+        match = re.search(r"\d+", self.text('[data-role="active-count"]') or "")
+        return int(match.group()) if match else None
+
+    def view(self) -> str:
+        self.to(self.handle)
+        return self.b.js("return document.body.dataset.currentView")
+
+    def shown(self, css: str) -> bool:
+        self.to(self.handle)
+        return self.b.js("const e = document.querySelector(arguments[0]); return !!e && !e.closest('[hidden]');", css)
+
+    def press(self, css: str):
+        self.to(self.handle)
+        self.b.driver.find_element(By.CSS_SELECTOR, css).click()
+
+    def follow_new_tab(self, css: str, url: str, before: set[str]):
+        """Press the popup's button that opens `url` in a new tab, and switch to that tab."""
+        self.expected_requests.append(url)  # its BiDi event may arrive late
+        follow_new_tab(self.b, lambda: self.press(css), url, before)
+
+
+@pytest.fixture(scope="module")
+def popup_window(browser_session):
+    driver = browser_session.driver
+    main = driver.current_window_handle
+    driver.switch_to.new_window("window")
+    handle = driver.current_window_handle
+    driver.switch_to.window(main)
+    yield main, handle
+    driver.switch_to.window(handle)
+    driver.close()
+    driver.switch_to.window(main)
+
+
+@pytest.fixture
+def popup(browser, popup_window):
+    p = Popup(browser, *popup_window)
+    yield p
+    p.call("api.storage.local.remove(['tour', 'showLauncher', 'flowsDone']).then(() => done());")
+    p.close_tabs()
+    browser.requests[:] = [url for url in browser.requests if not url.startswith(tuple(p.expected_requests))]

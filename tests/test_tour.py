@@ -74,6 +74,13 @@ class Tour:
         host = self.b.driver.find_element(By.ID, "ohne-haken-tour")
         return host.shadow_root.find_element(By.CSS_SELECTOR, f'[data-action="{action}"]')
 
+    def offers(self) -> list[str]:
+        """The flows the last step offers (buttons [data-action="tour-offer"][data-flow])."""
+        return self.b.js("const h = document.getElementById('ohne-haken-tour');"
+                         "const box = h.shadowRoot.querySelector('[data-role=\"offers\"]');"
+                         "if (box.hidden) return [];"
+                         "return [...box.querySelectorAll('[data-action=\"tour-offer\"]')].map(b => b.dataset.flow);")
+
     def close(self):
         self.button("tour-close").click()
         self.b.wait(lambda: not self.host_present())
@@ -201,10 +208,11 @@ def test_todays_flow_end_to_end(browser, tour):
     target.click()
 
     tour.wait_step(12)
-    assert "telefonica.de/dap" in tour.instruction()
     saved = browser.js("return window.__portal.consents()")
     assert saved["widerspruchWerbung"] is True
     assert not any(v for k, v in saved.items() if k != "widerspruchWerbung")
+    # The other opt-outs are offered (tests/test_flows.py follows them).
+    assert tour.offers() == ["telefonica-dap", "utiq-optout"]
     tour.button("tour-next").click()  # "Fertig"
     browser.wait(lambda: not tour.host_present())
     # Completed: a reload does not bring it back.
@@ -236,6 +244,7 @@ def test_2012_flow_end_to_end(browser, tour):
     tour.wait_step(8)
     saved = browser.js("return window.__portal.consents()")
     assert not any(saved.values())
+    assert tour.offers() == ["telefonica-dap", "utiq-optout"]
     tour.button("tour-next").click()
     browser.wait(lambda: not tour.host_present())
 

@@ -4,8 +4,8 @@
  * extension's own pages (the popup) every type. Nothing here touches the network.
  *
  *   content script --reportCount-----> badge of its tab (number still sharing data, or ✓)
- *   popup --openPortal--> new tab, marked in storage.session
- *   that tab's content script --claimTourStart--> true once: it starts the walkthrough
+ *   popup or the walkthrough's last step --openPortal {url, flow}--> new tab, marked in storage.session
+ *   that tab's content script --claimTourStart--> {flow} once: it starts that walkthrough
  *
  * The badge is set per tab (tabId), and both browsers reset such per-tab values when the tab
  * loads another document, so the badge clears itself on navigation (tests/test_popup.py checks
@@ -17,12 +17,14 @@
 
 const api = globalThis.browser ?? globalThis.chrome;
 
-const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart"]);
-const PENDING_KEY = "pendingTour"; // storage.session: {tabId: time the popup opened it}
+// openPortal: the walkthrough's last step offers the other opt-outs (a trusted click there).
+const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal"]);
+const PENDING_KEY = "pendingTour"; // storage.session: {tabId: {time, flow}} for tabs opened to start a walkthrough
+const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach o2online.de by then starts nothing
 const COLORS = {sharing: "#b3261e", done: "#1e7b34"};
 
-const pendingTabs = new Map(); // tabId -> time; mirrors storage.session for a restarted service worker
+const pendingTabs = new Map(); // tabId -> {time, flow}; mirrors storage.session for a restarted service worker
 
 function showCount(tabId, active, total) {
   const text = total === 0 ? "" : active > 0 ? String(Math.min(active, 999)) : "✓";
@@ -52,12 +54,14 @@ function isPortalUrl(value) {
 
 async function loadPending() {
   const stored = (await api.storage.session.get(PENDING_KEY))[PENDING_KEY] || {};
-  for (const [tabId, time] of Object.entries(stored)) pendingTabs.set(Number(tabId), time);
+  for (const [tabId, pending] of Object.entries(stored)) {
+    if (pending && typeof pending === "object") pendingTabs.set(Number(tabId), pending);
+  }
 }
 
 function savePending() {
   const now = Date.now();
-  for (const [tabId, time] of pendingTabs) if (now - time > PENDING_MS) pendingTabs.delete(tabId);
+  for (const [tabId, pending] of pendingTabs) if (now - pending.time > PENDING_MS) pendingTabs.delete(tabId);
   const value = Object.fromEntries(pendingTabs);
   const change = pendingTabs.size ? api.storage.session.set({[PENDING_KEY]: value}) : api.storage.session.remove(PENDING_KEY);
   return change.catch(() => {});
@@ -72,23 +76,24 @@ const HANDLERS = {
     return undefined;
   },
 
-  /** {type: "claimTourStart"}: true once if the popup opened this tab to start the walkthrough. */
+  /** {type: "claimTourStart"}: once, {flow} if this tab was opened to start a walkthrough (flow may be null: the site's best fit). */
   async claimTourStart(message, sender) {
     const tabId = sender.tab?.id;
     if (tabId === undefined || sender.frameId !== 0) return false;
     if (!pendingTabs.has(tabId)) await loadPending();
-    const time = pendingTabs.get(tabId);
-    if (time === undefined) return false;
+    const pending = pendingTabs.get(tabId);
+    if (pending === undefined) return false;
     pendingTabs.delete(tabId);
     await savePending();
-    return Date.now() - time <= PENDING_MS;
+    return Date.now() - pending.time <= PENDING_MS ? {flow: pending.flow} : false;
   },
 
-  /** {type: "openPortal", url}: open Mein o2 in a new tab; its page starts the walkthrough. */
+  /** {type: "openPortal", url, flow?}: open a site of ours in a new tab; its page starts that walkthrough. */
   async openPortal(message) {
     if (!isPortalUrl(message.url)) return false;
+    const flow = typeof message.flow === "string" && FLOW_NAME.test(message.flow) ? message.flow : null;
     const tab = await api.tabs.create({url: message.url});
-    pendingTabs.set(tab.id, Date.now());
+    pendingTabs.set(tab.id, {time: Date.now(), flow});
     await savePending();
     return true;
   },

@@ -22,27 +22,14 @@
 
   const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
 
-  /** Does a manifest match pattern's host part cover this host name? */
-  function hostMatches(pattern, hostname) {
-    const host = pattern.split("://")[1].split("/")[0];
-    if (host === "*") return true;
-    if (host.startsWith("*.")) return hostname === host.slice(2) || hostname.endsWith(host.slice(1));
-    return hostname === host;
-  }
-
-  function vocabularyFor(rules, hostname) {
-    const merged = {};
-    const sites = rules.sites.filter((site) => site.matches.some((pattern) => hostMatches(pattern, hostname)));
-    for (const terms of [rules.vocabulary, ...sites.map((site) => site.terms || {})]) {
-      for (const [category, list] of Object.entries(terms)) merged[category] = [...(merged[category] || []), ...list];
-    }
-    return merged;
-  }
-
   const rules = globalThis.ohneHakenRules;
-  const site = rules.sites.find((candidate) => candidate.matches.some((pattern) => hostMatches(pattern, location.hostname)));
-  const vocabulary = vocabularyFor(rules, location.hostname);
-  const cookies = OH.createCookieBanner({config: site?.cookieBanner || null, neverPress: vocabulary.neverPress});
+  const sites = OH.sitesFor(location.hostname);
+  const vocabulary = {};
+  for (const terms of [rules.vocabulary, ...sites.map((site) => site.terms || {})]) {
+    for (const [category, list] of Object.entries(terms)) vocabulary[category] = [...(vocabulary[category] || []), ...list];
+  }
+  const cookieBanner = sites.find((site) => site.cookieBanner)?.cookieBanner || null;
+  const cookies = OH.createCookieBanner({config: cookieBanner, neverPress: vocabulary.neverPress});
   let autoDecline = false; // the user's setting (toolbar popup), off unless switched on
   let autoDeclineTried = false; // one attempt per page, never a loop
   let lastReported = "";
@@ -105,12 +92,13 @@
   }, () => {});
   engine.start();
 
-  // A tab the popup opened with "Mein o2 öffnen und Anleitung starten" starts the walkthrough
-  // once; any other page resumes a running one. Start only after resume has settled, so a
+  // A tab opened by the popup ("Mein o2 öffnen und Anleitung starten", the other opt-outs) or
+  // by the walkthrough's last step starts that walkthrough once; any other page resumes a
+  // running one. Start only after resume has settled, so a
   // late resume cannot overwrite the new walkthrough.
   const claim = OH.send({type: "claimTourStart"});
   Promise.resolve(tour?.resume()).then(() => claim).then((claimed) => {
-    if (claimed === true) tour?.start();
+    if (claimed) tour?.start(claimed.flow);
   });
 
   /** What the popup shows for this page: plain data only (no elements). */
@@ -121,6 +109,7 @@
       active: s.active, total: s.total, busy: s.busy, save: s.save,
       lastRun: run ? {kind: run.kind, changed: run.changes.length, failed: run.failed.length} : null,
       tourShown: Boolean(document.getElementById("ohne-haken-tour")?.isConnected),
+      tourAvailable: Boolean(tour?.available()),
     };
   }
 

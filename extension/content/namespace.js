@@ -24,8 +24,21 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const messageCache = new Map();
 
+  /** Does a match pattern's host part ("*", "*.example.de" or a name) cover this host name? */
+  function hostMatches(pattern, hostname) {
+    const host = pattern.split("://")[1]?.split("/")[0] ?? "";
+    if (host === "*") return true;
+    if (host.startsWith("*.")) return hostname === host.slice(2) || hostname.endsWith(host.slice(1));
+    return hostname === host;
+  }
+
   globalThis.ohneHaken = {
     api,
+
+    /** The rule sites (rules/*.json, kind "site") whose patterns cover this host name. */
+    sitesFor(hostname, rules = globalThis.ohneHakenRules) {
+      return rules.sites.filter((site) => site.matches.some((pattern) => hostMatches(pattern, hostname)));
+    },
 
     /** A localised message; `subs` fill $1, $2 ... (messages without them are looked up once). */
     t(key, subs) {

@@ -21,6 +21,7 @@
   const {el} = dom;
 
   const STORAGE_KEY = "tour";
+  const DONE_KEY = "flowsDone"; // {flow name: "YYYY-MM-DD"} for flows whose result expires (renewAfterDays)
   const STATE_VERSION = 1;
   const STALE_MS = 60 * 60 * 1000;
   const MISSING_WAIT_MS = 1200; // wait this long for late content before saying "look for ..."
@@ -47,6 +48,9 @@
     .step { font-size: 12px; font-weight: 600; color: #003ca0; margin: 0 0 2px; }
     h2 { font-size: 15px; margin: 0 0 6px; }
     p { margin: 0 0 8px; }
+    .offers { border-top: 1px solid #d0d7e2; margin: 4px 0 8px; padding-top: 8px; display: flex; flex-direction: column; gap: 6px; }
+    .offers p { margin: 0; font-weight: 600; }
+    .offers button { text-align: left; }
     .where { background: #fff8e1; border-left: 4px solid #ffb300; padding: 6px 8px; }
     .buttons { display: flex; gap: 8px; justify-content: flex-end; flex-wrap: wrap; }
     button { font: inherit; border-radius: 6px; border: 1px solid #003ca0; background: #fff; color: #003ca0;
@@ -99,6 +103,16 @@
     let resizeObserver = null;
 
     const flowByName = (name) => flows.find((flow) => flow.name === name) || null;
+    /** Flows of the sites this page belongs to (O2's two paths on o2online.de, DAP on telefonica.de, ...). */
+    const flowsHere = () => {
+      const names = new Set(OH.sitesFor(location.hostname, rules).map((site) => site.name));
+      return flows.filter((flow) => names.has(flow.site));
+    };
+    /** Where a flow starts when opened from elsewhere: its site's origin plus its start path. */
+    const startUrl = (flow) => {
+      const origin = rules.sites.find((site) => site.name === flow.site)?.origin;
+      return origin ? origin + flow.start : null;
+    };
 
     // -- page recognition --
     function holds(matcher) {
@@ -221,11 +235,16 @@
       decideTimer = 0;
       if (!state) return;
       let flow = flowByName(state.flow);
+      const here = flowsHere();
+      if (!here.includes(flow)) {
+        hide(); // this walkthrough belongs to another site: keep it for there, show nothing here
+        return;
+      }
       const current = currentIndex(flow);
       let matches = matchingSteps(flow, state.reached);
       if (!matches.length) {
         // Another flow may fit this page better (the user took the other route).
-        for (const other of flows) {
+        for (const other of here) {
           if (other === flow) continue;
           const otherMatches = matchingSteps(other, -1).filter((index) => index > 0);
           if (otherMatches.length) {
@@ -287,10 +306,11 @@
       const back = el(doc, "button", {"data-action": "tour-back", text: OH.t("tourBack")});
       const next = el(doc, "button", {"data-action": "tour-next", class: "primary", text: OH.t("tourNext")});
       const close = el(doc, "button", {"data-action": "tour-close", class: "close", "aria-label": OH.t("tourClose"), title: OH.t("tourClose"), text: "×"});
+      const offers = el(doc, "div", {class: "offers", "data-role": "offers", hidden: ""});
       const pop = el(doc, "div", {class: "pop", role: "dialog", "aria-modal": "false", "aria-labelledby": "oh-tour-title",
-        "aria-describedby": "oh-tour-text", tabindex: "-1"}, [close, stepLine, title, instruction, where, el(doc, "div", {class: "buttons"}, [back, next])]);
+        "aria-describedby": "oh-tour-text", tabindex: "-1"}, [close, stepLine, title, instruction, where, offers, el(doc, "div", {class: "buttons"}, [back, next])]);
       root.append(el(doc, "style", {text: CSS}), spot, pop);
-      ui = {root, spot, pop, stepLine, title, instruction, where, back, next, close};
+      ui = {root, spot, pop, stepLine, title, instruction, where, offers, back, next, close};
 
       const onTrusted = (button, handler) => button.addEventListener("click", (event) => {
         if (event.isTrusted) handler();
@@ -310,7 +330,8 @@
         event.preventDefault();
         step(event.key === "ArrowRight" ? +1 : -1);
       } else if (event.key === "Tab") {
-        const focusable = [ui.close, ui.back, ui.next].filter((button) => !button.hidden && !button.disabled);
+        const offered = ui.offers.hidden ? [] : [...ui.offers.querySelectorAll("button")];
+        const focusable = [ui.close, ...offered, ui.back, ui.next].filter((button) => !button.hidden && !button.disabled);
         const index = focusable.indexOf(ui.root.activeElement);
         const to = event.shiftKey ? (index <= 0 ? focusable.length - 1 : index - 1) : (index + 1) % focusable.length;
         event.preventDefault();
@@ -365,9 +386,10 @@
         ui.pop.focus({preventScroll: true});
       }
       shown = {flowName: flow.name, stepIndex: index, missing};
-      if (stepRule.type === "done") {
+      if (stepRule.type === "done" && !state.finished) {
         storage.remove(STORAGE_KEY).catch(() => {}); // completed: a reload must not bring it back
         state = {...state, finished: true};
+        if (flow.renewAfterDays) rememberDone(flow);
       }
     }
 
@@ -378,12 +400,40 @@
       ui.instruction.textContent = OH.t(stepRule.text);
       ui.where.textContent = missing && stepRule.where ? OH.t(stepRule.where) : "";
       ui.where.hidden = !missing;
+      renderOffers(stepRule.type === "done" ? flow.then || [] : []);
       ui.back.hidden = index === 0;
       ui.next.textContent = OH.t(stepRule.type === "done" ? "tourFinish" : "tourNext");
       ui.pop.setAttribute("aria-describedby", missing ? "oh-tour-text oh-tour-where" : "oh-tour-text");
       ui.where.id = "oh-tour-where";
       if (shown) shown.missing = missing;
       place(found);
+    }
+
+    /** On the last step: other opt-outs, each opened in a new tab where its walkthrough starts. */
+    function renderOffers(names) {
+      const offered = names.map(flowByName).filter((flow) => flow && startUrl(flow));
+      const signature = offered.map((flow) => flow.name).join(",");
+      ui.offers.hidden = !offered.length;
+      if (ui.offers.dataset.flows === signature) return;
+      ui.offers.dataset.flows = signature;
+      const buttons = offered.map((flow) => {
+        const button = el(doc, "button", {"data-action": "tour-offer", "data-flow": flow.name, text: OH.t(flow.title)});
+        button.addEventListener("click", (event) => {
+          if (!event.isTrusted) return;
+          OH.send({type: "openPortal", url: startUrl(flow), flow: flow.name});
+        });
+        return button;
+      });
+      ui.offers.replaceChildren(...(offered.length ? [el(doc, "p", {text: OH.t("tourOfferIntro")}), ...buttons] : []));
+    }
+
+    /** A result that expires (Utiq: one year): keep only the date it was done, for the popup's reminder. */
+    function rememberDone(flow) {
+      const day = new Date().toISOString().slice(0, 10);
+      storage.get(DONE_KEY).then((stored) => {
+        const done = stored[DONE_KEY] && typeof stored[DONE_KEY] === "object" ? stored[DONE_KEY] : {};
+        return storage.set({[DONE_KEY]: {...done, [flow.name]: day}});
+      }).catch(() => {});
     }
 
     function setTarget(found) {
@@ -431,9 +481,21 @@
         {left: clampLeft(r.left), top: r.top - gap - height},
         {left: clampLeft(r.left), top: r.bottom + gap},
       ];
-      const chosen = places.find(fits) || {left: clampLeft(r.left), top: clampTop(r.bottom + gap)};
+      // Never over the buttons the user presses next (a form's "SMS-Code anfordern" beside its field).
+      const obstacles = nearbyControls(found);
+      const free = ({left, top}) => !obstacles.some((o) => left < o.right && left + width > o.left && top < o.bottom && top + height > o.top);
+      const chosen = places.find((p) => fits(p) && free(p)) || places.find(fits) || {left: clampLeft(r.left), top: clampTop(r.bottom + gap)};
       ui.pop.style.left = `${Math.round(chosen.left)}px`;
       ui.pop.style.top = `${Math.round(chosen.top)}px`;
+    }
+
+    /** Viewport boxes of the buttons in the target's form (or its small container), at most a few. */
+    function nearbyControls(found) {
+      const container = found.closest?.("form") || found.parentElement?.parentElement;
+      if (!container || container === doc.body || container === doc.documentElement) return [];
+      return [...container.querySelectorAll(ROLE_SELECTORS.button)].slice(0, 8)
+        .filter((button) => button !== found && dom.isVisible(button))
+        .map((button) => button.getBoundingClientRect());
     }
 
     function requestPlace() {
@@ -500,28 +562,40 @@
       scheduleDecide();
     });
 
-    /** Pick the flow that fits this page best (the default flow on a tie) and start it. */
-    function start() {
-      let chosen = null;
-      let chosenBest = -1;
-      for (const flow of flows) {
-        const matches = matchingSteps(flow, -1);
-        const best = matches.length ? Math.max(...matches) : -1;
-        if (best > chosenBest || (best === chosenBest && flow.default)) {
-          chosen = flow;
-          chosenBest = best;
+    /** Start `flowName` if it belongs here, else the flow that fits this page best (the default on a tie). */
+    function start(flowName) {
+      const here = flowsHere();
+      let chosen = here.find((flow) => flow.name === flowName) || null;
+      let chosenBest = chosen ? Math.max(-1, ...matchingSteps(chosen, -1)) : -1;
+      if (!chosen) {
+        for (const flow of here) {
+          const matches = matchingSteps(flow, -1);
+          const best = matches.length ? Math.max(...matches) : -1;
+          if (!chosen || best > chosenBest || (best === chosenBest && flow.default)) {
+            chosen = flow;
+            chosenBest = best;
+          }
         }
       }
+      if (!chosen) return false; // no walkthrough for this site
       state = {version: STATE_VERSION, flow: chosen.name, step: chosen.steps[Math.max(chosenBest, 0)].id, reached: Math.max(chosenBest, 0), updated: Date.now(), manualUrl: null};
       save();
       shown = null;
       startWatching();
       decide();
+      return true;
     }
+
+    /** Is there a walkthrough for this page's site? */
+    const available = () => flowsHere().length > 0;
 
     async function resume() {
       state = await load();
       if (!state) return;
+      if (!flowsHere().some((flow) => flow.name === state.flow)) {
+        state = null; // a walkthrough on another site (e.g. DAP on telefonica.de): it goes on there, not here
+        return;
+      }
       state.manualUrl = null;
       startWatching();
       decide();
@@ -535,7 +609,7 @@
       }
     });
 
-    return {start, resume, end};
+    return {start, resume, end, available};
   }
 
   OH.createTour = createTour;

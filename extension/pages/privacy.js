@@ -8,7 +8,7 @@
 (function () {
   const api = globalThis.browser ?? globalThis.chrome;
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
-  const PERMISSION_TEXTS = {storage: "privacyPermissionStorage"}; // a permission without a text shows its bare name
+  const PERMISSION_TEXTS = {storage: "privacyPermissionStorage", activeTab: "privacyPermissionActiveTab", scripting: "privacyPermissionScripting"}; // a permission without a text shows its bare name
 
   document.documentElement.lang = api.i18n.getUILanguage().split("-")[0];
   for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);

@@ -1,9 +1,11 @@
 /*
- * The toolbar popup. On an o2online.de tab (its content script answers): how many settings
- * still share data, "Alle abwählen" and the walkthrough, all as messages to that tab, so the
- * page's own engine and walkthrough do the work. Elsewhere: what Ohne Haken does, and a
- * button that opens Mein o2 and starts the walkthrough there. Always: the settings and the
- * privacy promise.
+ * The toolbar popup. On a page where Ohne Haken runs (its content script answers): how many
+ * settings still share data, "Alle abwählen" and the walkthrough, all as messages to that tab,
+ * so the page's own engine and walkthrough do the work. Elsewhere: a button that opens Mein o2
+ * and starts the walkthrough there, and on any other web page "Diese Seite prüfen", which loads
+ * the same content scripts into that one page (activeTab: granted by the toolbar click, gone
+ * when the tab leaves the page). Always: the other opt-outs (Telefónica's movement data, Utiq)
+ * with a reminder when one has expired, the settings and the privacy promise.
  *
  * Which tab it speaks to: ?tab=<id> if given; else the active tab of this window (the
  * toolbar popup); opened as a page in a tab itself, the o2online.de tab used last.
@@ -15,6 +17,9 @@
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
   const $ = (selector) => document.querySelector(selector);
   const TOUR_KEY = "tour"; // the walkthrough's state in storage.local (content/tour.js)
+  const DONE_KEY = "flowsDone"; // {flow: "YYYY-MM-DD"} for walkthroughs whose result expires (content/tour.js)
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const rules = globalThis.ohneHakenRules;
 
   document.documentElement.lang = api.i18n.getUILanguage().split("-")[0];
   for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
@@ -29,15 +34,21 @@
     resumeTour: $('[data-action="resume-tour"]'),
     endTour: $('[data-action="end-tour"]'),
     openPortal: $('[data-action="open-portal"]'),
+    checkPage: $('[data-action="check-page"]'),
   };
+  const checkPageBox = $('[data-role="check-page"]');
+  const checkFailed = $('[data-role="check-failed"]');
+  const tourBox = $('[data-role="tour"]');
+  const offersBox = $('[data-role="offers"]');
   // Settings: each checkbox <input data-setting="KEY" data-default="on|off"> is storage.local KEY
   // (true or false; absent means the default). The content scripts read them.
   const settings = [...document.querySelectorAll("input[data-setting]")];
-  const watchedKeys = [TOUR_KEY, ...settings.map((box) => box.dataset.setting)];
+  const watchedKeys = [TOUR_KEY, DONE_KEY, ...settings.map((box) => box.dataset.setting)];
 
   let tabId = null;
   let inTab = false; // opened as a page in a tab (by a test or by hand), not from the toolbar
   let tabStatus = null; // the target tab's last answer; null: not an o2online.de page with Ohne Haken
+  let tabUrl = null; // the target tab's address, known only with access to it (activeTab: the toolbar click)
 
   async function findTarget() {
     inTab = Boolean(await api.tabs.getCurrent());
@@ -63,11 +74,56 @@
     }
   }
 
-  function portalUrl() {
-    const rules = globalThis.ohneHakenRules;
-    const flow = rules?.flows.find((candidate) => candidate.default) ?? rules?.flows[0];
+  /** Where a flow starts: its site's origin plus its start path (null if the site has none). */
+  function flowUrl(flow) {
     const site = rules?.sites.find((candidate) => candidate.name === flow?.site);
     return site?.origin && flow ? site.origin + flow.start : null;
+  }
+
+  function portalUrl() {
+    return flowUrl(rules?.flows.find((candidate) => candidate.default) ?? rules?.flows[0]);
+  }
+
+  /** The other opt-outs (flows marked offer), each with its caveat and, once expired, a reminder. */
+  function renderOffers(done) {
+    const uiLanguage = api.i18n.getUILanguage();
+    const items = (rules?.flows || []).filter((flow) => flow.offer && flowUrl(flow)).map((flow) => {
+      const item = document.createElement("div");
+      item.className = "offer";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.action = "open-flow";
+      button.dataset.flow = flow.name;
+      button.textContent = t(flow.title);
+      button.addEventListener("click", async () => {
+        await api.runtime.sendMessage({type: "openPortal", url: flowUrl(flow), flow: flow.name});
+        if (!inTab) window.close();
+      });
+      item.append(button);
+      if (flow.caveat) {
+        const caveat = document.createElement("p");
+        caveat.className = "caveat";
+        caveat.textContent = t(flow.caveat);
+        item.append(caveat);
+      }
+      const day = typeof done?.[flow.name] === "string" ? Date.parse(done[flow.name]) : NaN;
+      if (flow.renewAfterDays && !Number.isNaN(day) && Date.now() - day >= flow.renewAfterDays * DAY_MS) {
+        const reminder = document.createElement("p");
+        reminder.className = "renew";
+        reminder.dataset.role = "renew";
+        reminder.dataset.flow = flow.name;
+        reminder.setAttribute("role", "alert");
+        reminder.textContent = t("popupRenew", [t(flow.title), new Date(day).toLocaleDateString(uiLanguage, {timeZone: "UTC"})]);
+        item.prepend(reminder);
+      }
+      return item;
+    });
+    offersBox.replaceChildren(...items);
+  }
+
+  /** Another provider's page (or any web page) that Ohne Haken may check on request. */
+  function checkable() {
+    return !tabStatus && typeof tabUrl === "string" && /^https?:/.test(tabUrl);
   }
 
   function countText(s) {
@@ -100,7 +156,10 @@
       statusLine.textContent = runText(tabStatus);
     }
     buttons.openPortal.hidden = !portalUrl();
+    checkPageBox.hidden = !checkable();
+    tourBox.hidden = onPortal && !tabStatus.tourAvailable;
     const stored = await api.storage.local.get(watchedKeys);
+    renderOffers(stored[DONE_KEY]);
     const running = Boolean(stored[TOUR_KEY]);
     tourState.hidden = !running;
     buttons.startTour.hidden = running;
@@ -115,6 +174,7 @@
 
   async function refresh() {
     tabStatus = await ask("getStatus");
+    if (!tabStatus && tabId !== null && !Number.isNaN(tabId)) tabUrl = (await api.tabs.get(tabId).catch(() => null))?.url ?? null;
     await render();
   }
 
@@ -137,6 +197,19 @@
   buttons.openPortal.addEventListener("click", async () => {
     await api.runtime.sendMessage({type: "openPortal", url: portalUrl()});
     if (!inTab) window.close();
+  });
+  // "Diese Seite prüfen": the same content scripts, into this one page, only now. The access
+  // comes from the toolbar click (activeTab) and ends when the tab leaves the page.
+  buttons.checkPage.addEventListener("click", async () => {
+    buttons.checkPage.disabled = true;
+    checkFailed.hidden = true;
+    try {
+      await api.scripting.executeScript({target: {tabId}, files: api.runtime.getManifest().content_scripts[0].js});
+    } catch {
+      checkFailed.hidden = false;
+    }
+    buttons.checkPage.disabled = false;
+    await refresh();
   });
   for (const box of settings) {
     box.addEventListener("change", () => api.storage.local.set({[box.dataset.setting]: box.checked}));

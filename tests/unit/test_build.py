@@ -63,7 +63,7 @@ def test_firefox_and_chromium_manifests_differ_only_where_browsers_do(project):
     version = (project / "VERSION").read_text().strip()
     for m in (firefox, chromium):
         assert m["manifest_version"] == 3 and m["version"] == version
-        assert m["permissions"] == ["storage"]
+        assert m["permissions"] == ["storage", "activeTab", "scripting"]
     common = {k for k in firefox if k not in ("background", "browser_specific_settings")}
     assert common == {k for k in chromium if k not in ("background", "minimum_chrome_version")}
     assert all(firefox[k] == chromium[k] for k in common)
@@ -73,8 +73,13 @@ def test_match_patterns_come_from_the_rules(project):
     edit_json(project / "rules" / "o2online.json", lambda d: d["matches"].append("*://*.blau.de/*"))
     assert run_build(project).returncode == 0
     m = manifest(project, "firefox")
-    assert m["host_permissions"] == ["*://*.blau.de/*", "*://*.o2online.de/*"]
+    assert m["host_permissions"] == ["*://*.blau.de/*", "*://*.o2online.de/*", "*://consenthub.utiq.com/*",
+                                     "*://telefonica.de/*", "*://www.telefonica.de/*"]
     assert m["content_scripts"][0]["matches"] == m["host_permissions"]
+    # A site with access "on-request" (Vodafone) gets no access at install: its terms ride along in the rules.
+    assert not any("vodafone" in pattern for pattern in m["host_permissions"])
+    rules_data = (project / "dist" / "firefox" / "content" / "rules-data.js").read_text()
+    assert '"vodafone"' in rules_data
     assert m["content_scripts"][0]["all_frames"] is True
 
 
@@ -155,6 +160,14 @@ def break_locale_reference(p):
             {"id": "b", "type": "done", "page": {}, "text": "extName"}]}))
 
 
+def break_flow_on_request_site(p):
+    edit_json(p / "rules" / "flows" / "telefonica-dap.json", lambda d: d.update(site="vodafone"))
+
+
+def break_offered_flow(p):
+    edit_json(p / "rules" / "flows" / "o2-today.json", lambda d: d.update(then=["telefonica-dap", "no-such-flow"]))
+
+
 def break_locale_file(p):
     edit_json(p / "extension" / "_locales" / "en" / "messages.json", lambda d: d.pop("clearAll"))
 
@@ -180,6 +193,9 @@ BAD_INPUTS = {
     "duplicate names": (break_duplicate_name, "rules/o2online.json", "at /name", "duplicate name 'o2online'"),
     "unknown locale key in a rule": (break_locale_reference, "rules/flows/missing-key.json", "at /steps/0/text",
                                      "locale key 'noSuchMessage' is missing"),
+    "walkthrough on a site without access": (break_flow_on_request_site, "rules/flows/telefonica-dap.json", "at /site",
+                                             "site 'vodafone' has access 'on-request'"),
+    "unknown offered flow": (break_offered_flow, "rules/flows/o2-today.json", "at /then/1", "unknown flow 'no-such-flow'"),
     "message missing in one locale": (break_locale_file, "extension/_locales/en/messages.json", "at /clearAll",
                                       "message missing in locale 'en'"),
     "undefined template variable": (break_template_variable, "manifest.template.json", "line ",
