@@ -10,7 +10,7 @@ import datetime
 import json
 
 import pytest
-from conftest import follow_new_tab
+from conftest import follow_new_tab, open_after_error_page
 from test_tour import Tour, click_button, type_into
 
 TELEFONICA = "www.telefonica.de"
@@ -38,7 +38,7 @@ def test_dap_walkthrough_from_the_popup(browser, popup, tour):
     assert popup.shown(offer)
     popup.follow_new_tab(offer, "https://www.telefonica.de/dap", set(browser.driver.window_handles))
     page = browser.driver.current_window_handle
-    browser.open("telefonica/index.html", host=TELEFONICA)  # continue in that tab on the mock site
+    open_after_error_page(browser, "telefonica/index.html", host=TELEFONICA)  # continue in that tab on the mock site
 
     tour.wait_step(1, 5)  # find the opt-out page
     target = tour.wait_target()
@@ -112,7 +112,7 @@ def test_utiq_offered_when_the_o2_walkthrough_finishes(browser, tour):
         "css selector", '[data-action="tour-offer"][data-flow="utiq-optout"]')
     follow_new_tab(browser, offer.click, "https://consenthub.utiq.com/", set(browser.driver.window_handles))
     try:
-        browser.open("utiq/index.html", host=UTIQ)
+        open_after_error_page(browser, "utiq/index.html", host=UTIQ)
         tour.wait_step(2, 4)  # "Utiq deaktivieren" (the mobile-data hint is skipped: the hub recognised the line)
         assert tour.wait_target().get_attribute("id") == "off"
         tour.target().click()

@@ -14,7 +14,7 @@ import re
 import time
 
 import pytest
-from conftest import FixtureHandler, serve
+from conftest import FixtureHandler, open_after_error_page, serve
 from selenium.webdriver.common.by import By
 
 SHOWN = "const h = document.getElementById('{id}'); return !!h && h.isConnected && getComputedStyle(h).display !== 'none';"
@@ -141,7 +141,7 @@ def test_other_sites_open_mein_o2_with_the_walkthrough(browser, popup):
     portal = "https://www.o2online.de/mein-o2/"  # the real one: unreachable here, the browser shows an error page
     popup.follow_new_tab('[data-action="open-portal"]', portal, before)
     # Continue in the same tab on the mock portal.
-    browser.open("portal/mein-o2/meine-daten/")
+    open_after_error_page(browser, "portal/mein-o2/meine-daten/")
     browser.wait(lambda: browser.js(SHOWN.format(id="ohne-haken-tour")), message="the walkthrough did not start")
     # Once only: after the walkthrough is closed, a reload does not start it again.
     browser.driver.find_element(By.ID, "ohne-haken-tour").shadow_root.find_element(
