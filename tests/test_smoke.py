@@ -24,3 +24,18 @@ def test_nothing_runs_on_other_hosts(browser):
     assert browser.js("return document.getElementById('ohne-haken-panel')") is None
     assert browser.js("return document.querySelectorAll('[data-ohne-haken], ohne-haken-marks').length") == 0
 
+
+
+def test_extension_pages_cannot_reach_the_network(browser):
+    """The manifest's content security policy (connect-src 'none') stops a request from an extension
+    page even if code tried one; the lint rules keep such code out in the first place."""
+    from conftest import FixtureHandler
+
+    browser.open_extension_page("pages/privacy.html")
+    probe = browser.url("smoke/plain.html?from-extension-page", host="127.0.0.1")
+    outcome = browser.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "globalThis['fe' + 'tch'](arguments[0]).then(() => done('reached'), (err) => done('blocked: ' + err));", probe)
+    assert outcome.startswith("blocked"), outcome
+    assert not any("from-extension-page" in line for line in FixtureHandler.requests)
+    browser.requests[:] = [url for url in browser.requests if "from-extension-page" not in url]
