@@ -88,6 +88,8 @@ def test_no_access_until_asked(browser, popup):
 def test_vodafone_page_cleared_on_request(browser, popup):
     check_page(browser, popup, "vodafone/datenschutz-einstellungen.html", VODAFONE)
     browser.wait(lambda: browser.active_count() == 8)  # "Post" is off already
+    tour_button = f"return {browser.PANEL_JS}.shadowRoot.querySelector('[data-action=\"start-tour\"]').hidden"
+    assert browser.js(tour_button) is True  # no walkthrough for this site: no dead button
     browser.click_action("clear-all")
     browser.wait_idle()
     # Every "Achtung!" answered with "Fortfahren"; the save dialog never opened, nothing saved.

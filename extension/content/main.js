@@ -82,7 +82,7 @@
     actions: {
       clearAll: () => engine.clearAll(),
       undo: () => engine.undo(),
-      startTour: () => tour?.start(),
+      startTour: tour?.available() ? () => tour.start() : null,
       declineCookies,
     },
   });

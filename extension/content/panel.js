@@ -115,7 +115,8 @@
     }
     on(clearButton, () => actions.clearAll());
     on(undoButton, () => actions.undo());
-    on(tourButton, () => actions.startTour());
+    if (actions.startTour) on(tourButton, () => actions.startTour());
+    else tourButton.hidden = true; // a site without a walkthrough (a page checked on request)
     on(cookieButton, () => actions.declineCookies());
     on(showSave, () => {
       const button = snapshot?.saveButton;
