@@ -8,9 +8,11 @@
  * route, go back, reload or arrive in the middle. Where nothing is recognised the current
  * step stays and, its target missing, the popover says what to look for and where.
  *
- * State lives in extension storage (storage.local "tour"), so it survives page loads and the
- * hop between login.o2online.de and www.o2online.de; it ends on Close, on completion, or
- * after an hour untouched. The overlay never reads a field's value.
+ * State lives in extension storage (storage.local "tour", storage schema 2: see
+ * background/storage-schema.js), so it survives page loads, the hop between login.o2online.de
+ * and www.o2online.de, and a reload of the extension; it ends on Close, on completion, or
+ * after an hour untouched. It keeps page paths, never full addresses, and the overlay never
+ * reads a field's value.
  */
 "use strict";
 
@@ -21,7 +23,6 @@
   const {el} = dom;
 
   const STORAGE_KEY = "tour";
-  const STATE_VERSION = 1;
   const STALE_MS = 60 * 60 * 1000;
   const MISSING_WAIT_MS = 1200; // wait this long for late content before saying "look for ..."
   const DECIDE_DEBOUNCE_MS = 120;
@@ -86,7 +87,7 @@
 
   function createTour({rules, engine, onEngineUpdate, onTarget = () => {}, doc = document, storage = OH.api.storage.local}) {
     const flows = rules.flows;
-    let state = null; // {version, flow, step, reached, updated, manualUrl}
+    let state = null; // {flow, step, reached, updated, manualPath, manualBest}
     let engineState = engine.snapshot();
     let host = null;
     let ui = null;
@@ -183,10 +184,18 @@
     }
 
     // -- state --
+    /** A walkthrough state of storage schema 2. Anything else (0.1.0's shape before the background
+     *  has migrated it, a newer version's) is not this code's to use, nor to delete. */
+    function isState(value) {
+      return typeof value === "object" && value !== null && !("version" in value) && !("manualUrl" in value)
+        && Boolean(flowByName(value.flow)) && typeof value.step === "string" && Number.isInteger(value.reached)
+        && Number.isFinite(value.updated) && (value.manualPath === null || typeof value.manualPath === "string");
+    }
+
     async function load() {
       try {
         const stored = (await storage.get(STORAGE_KEY))[STORAGE_KEY];
-        if (!stored || stored.version !== STATE_VERSION || !flowByName(stored.flow)) return null;
+        if (!isState(stored)) return null;
         if (Date.now() - stored.updated > STALE_MS) {
           await storage.remove(STORAGE_KEY);
           return null;
@@ -241,14 +250,14 @@
       // otherwise the furthest recognised step wins.
       const optional = matches.filter((index) => flow.steps[index].optional);
       const best = optional.length ? Math.min(...optional) : matches.length ? Math.max(...matches) : -1;
-      const manualHere = state.manualUrl === location.href;
+      const manualHere = state.manualPath === location.pathname;
       let next = current;
       const held = Math.max(current, state.manualBest ?? -1); // what the page showed when Back/Next was pressed
       if (manualHere ? best > held : best >= 0 && (best > current || !matches.includes(current) || optional.length)) {
         next = best;
       }
       if (!manualHere) {
-        state.manualUrl = null;
+        state.manualPath = null;
         state.manualBest = -1;
       }
       // Tie-breaker: an earlier step was recognised, but the URL says we are where the current step lives.
@@ -330,7 +339,7 @@
       const to = Math.min(Math.max(current + delta, 0), flow.steps.length - 1);
       state.step = flow.steps[to].id;
       state.reached = Math.max(state.reached, to);
-      state.manualUrl = location.href;
+      state.manualPath = location.pathname;
       const matches = matchingSteps(flow, state.reached);
       state.manualBest = matches.length ? Math.max(...matches) : -1;
       save();
@@ -512,7 +521,7 @@
           chosenBest = best;
         }
       }
-      state = {version: STATE_VERSION, flow: chosen.name, step: chosen.steps[Math.max(chosenBest, 0)].id, reached: Math.max(chosenBest, 0), updated: Date.now(), manualUrl: null};
+      state = {flow: chosen.name, step: chosen.steps[Math.max(chosenBest, 0)].id, reached: Math.max(chosenBest, 0), updated: Date.now(), manualPath: null, manualBest: -1};
       save();
       shown = null;
       startWatching();
@@ -522,7 +531,7 @@
     async function resume() {
       state = await load();
       if (!state) return;
-      state.manualUrl = null;
+      state.manualPath = null;
       startWatching();
       decide();
     }
