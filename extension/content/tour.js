@@ -184,6 +184,9 @@
     }
 
     // -- state --
+    /** Extension storage, or null once this copy is orphaned (its calls would throw: OH.alive). */
+    const store = () => (OH.alive() ? storage : null);
+
     /** A walkthrough state of storage schema 2. Anything else (0.1.0's shape before the background
      *  has migrated it, a newer version's) is not this code's to use, nor to delete. */
     function isState(value) {
@@ -194,10 +197,10 @@
 
     async function load() {
       try {
-        const stored = (await storage.get(STORAGE_KEY))[STORAGE_KEY];
+        const stored = (await store()?.get(STORAGE_KEY))?.[STORAGE_KEY];
         if (!isState(stored)) return null;
         if (Date.now() - stored.updated > STALE_MS) {
-          await storage.remove(STORAGE_KEY);
+          await store()?.remove(STORAGE_KEY);
           return null;
         }
         return stored;
@@ -209,12 +212,20 @@
     function save() {
       if (!state) return;
       state.updated = Date.now();
-      storage.set({[STORAGE_KEY]: state}).catch(() => {});
+      store()?.set({[STORAGE_KEY]: state}).catch(() => {});
     }
 
     function end() {
       state = null;
-      storage.remove(STORAGE_KEY).catch(() => {});
+      store()?.remove(STORAGE_KEY).catch(() => {});
+      stop();
+    }
+
+    /** Off the page without touching the stored state (orphaned: the next page load resumes it). */
+    function stop() {
+      state = null;
+      clearTimeout(decideTimer);
+      decideTimer = 0;
       hide();
       stopWatching();
     }
@@ -228,7 +239,7 @@
     /** Choose the step for this page (see the comment at the top of this file). */
     function decide() {
       decideTimer = 0;
-      if (!state) return;
+      if (!state || !OH.alive()) return;
       let flow = flowByName(state.flow);
       const current = currentIndex(flow);
       let matches = matchingSteps(flow, state.reached);
@@ -329,7 +340,7 @@
 
     /** Back / Next by hand: the chosen step holds on this page until the page moves on. */
     function step(delta) {
-      if (!state) return;
+      if (!state || !OH.alive()) return;
       const flow = flowByName(state.flow);
       const current = currentIndex(flow);
       if (flow.steps[current].type === "done" && delta > 0) {
@@ -375,7 +386,7 @@
       }
       shown = {flowName: flow.name, stepIndex: index, missing};
       if (stepRule.type === "done") {
-        storage.remove(STORAGE_KEY).catch(() => {}); // completed: a reload must not bring it back
+        store()?.remove(STORAGE_KEY).catch(() => {}); // completed: a reload must not bring it back
         state = {...state, finished: true};
       }
     }
@@ -511,6 +522,7 @@
 
     /** Pick the flow that fits this page best (the default flow on a tie) and start it. */
     function start() {
+      if (!OH.alive()) return;
       let chosen = null;
       let chosenBest = -1;
       for (const flow of flows) {
@@ -544,7 +556,7 @@
       }
     });
 
-    return {start, resume, end};
+    return {start, resume, end, stop};
   }
 
   OH.createTour = createTour;
