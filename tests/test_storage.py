@@ -31,8 +31,7 @@ def extension_tab(browser):
         browser.wait(lambda: open_privacy_page(browser), message="the extension's pages do not open")
         yield
     finally:
-        if driver.current_window_handle in driver.window_handles:
-            driver.close()
+        driver.close()
         driver.switch_to.window(back)
 
 

@@ -30,8 +30,9 @@
    * Is this copy still connected to the extension? Chromium keeps a page's content scripts
    * running after the extension was reloaded or updated, with runtime.id gone and every
    * extension API throwing "Extension context invalidated"; the new copy comes with the next
-   * page load. The first check that finds this copy orphaned retires it (`onRetire` hooks):
-   * its panel, marks and walkthrough leave the page and it goes quiet.
+   * page load. The first check that finds this copy orphaned retires it (`onRetire` hooks, run
+   * once the caller's stack has returned): its panel, marks and walkthrough leave the page and it goes
+   * quiet.
    */
   function alive() {
     if (retired) return false;
@@ -43,7 +44,11 @@
     }
     if (id) return true;
     retired = true;
-    for (const hook of retireHooks) hook();
+    // After the caller's own work: a hook must not run in the middle of a half-done update
+    // (the marks layer, say), which would then put back what the hook took away.
+    queueMicrotask(() => {
+      for (const hook of retireHooks) hook();
+    });
     return false;
   }
 
