@@ -31,8 +31,8 @@
    * running after the extension was reloaded or updated, with runtime.id gone and every
    * extension API throwing "Extension context invalidated"; the new copy comes with the next
    * page load. The first check that finds this copy orphaned retires it (`onRetire` hooks, run
-   * once the caller's stack has returned): its panel, marks and walkthrough leave the page and it goes
-   * quiet.
+   * once the caller's stack has returned): its panel, marks and walkthrough leave the page and
+   * it goes quiet.
    */
   function alive() {
     if (retired) return false;
