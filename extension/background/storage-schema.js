@@ -44,7 +44,9 @@
         return data;
       }
       const tour = data.tour;
-      if (typeof tour.manualPath !== "string") tour.manualPath = typeof tour.manualUrl === "string" ? pathOf(tour.manualUrl) : null;
+      if (typeof tour.manualPath !== "string") {
+        tour.manualPath = typeof tour.manualUrl === "string" ? pathOf(tour.manualUrl) : null;
+      }
       delete tour.manualUrl;
       delete tour.version; // schemaVersion says it for all keys now
       return data;
