@@ -138,6 +138,9 @@ def start_chromium(dist: Path, locale: str = "de"):
                 "--remote-debugging-pipe",
                 "--host-resolver-rules=" + ", ".join(f"MAP {h} 127.0.0.1" for h in MAPPED_HOSTS)):
         options.add_argument(arg)
+    # runtime.reload() loads an unpacked extension again only in developer mode; without it the
+    # extension stays unloaded and its pages show ERR_BLOCKED_BY_CLIENT (tests/test_storage.py).
+    options.add_experimental_option("prefs", {"extensions": {"ui": {"developer_mode": True}}})
     options.enable_bidi = True
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path))

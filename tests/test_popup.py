@@ -117,8 +117,8 @@ def test_walkthrough_and_launcher_setting(browser, popup):
     browser.wait(lambda: popup.stored("tour") is None and popup.shown('[data-action="start-tour"]'))
 
     # A walkthrough running elsewhere (stored after this page loaded) is continued here.
-    popup.call("api.storage.local.set({tour: {version: 1, flow: 'o2-today', step: 'meine-daten', reached: 6,"
-               " updated: Date.now(), manualUrl: null}}).then(() => done());")
+    popup.call("api.storage.local.set({tour: {flow: 'o2-today', step: 'meine-daten', reached: 6,"
+               " updated: Date.now(), manualPath: null, manualBest: -1}}).then(() => done());")
     browser.wait(lambda: popup.shown('[data-action="resume-tour"]') and not popup.shown('[data-action="start-tour"]'))
     assert not in_window(browser, popup, popup.main, tour_shown)
     popup.press('[data-action="resume-tour"]')

@@ -337,8 +337,8 @@ def test_a_stale_walkthrough_does_not_come_back(browser, tour):
     two_hours_ago = "Date.now() - 2 * 60 * 60 * 1000"
     browser.driver.execute_async_script(
         "const done = arguments[arguments.length - 1]; const api = globalThis.browser ?? chrome;"
-        "api.storage.local.set({tour: {version: 1, flow: 'o2-today', step: 'einstellungen', reached: 7,"
-        f" updated: {two_hours_ago}, manualUrl: null}}}}).then(() => done());")
+        "api.storage.local.set({tour: {flow: 'o2-today', step: 'einstellungen', reached: 7,"
+        f" updated: {two_hours_ago}, manualPath: null, manualBest: -1}}}}).then(() => done());")
     browser.open("portal/mein-o2/meine-daten/")
     browser.panel()
     browser.settle()

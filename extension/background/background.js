@@ -12,8 +12,15 @@
  * it); a client-side route change keeps the document and its badge. A page restored from the
  * back/forward cache reports again (content/main.js). No tabs.onUpdated listener here: it would
  * wake the background for every page load in the browser.
+ *
+ * At every start it also brings storage.local to the current layout (storage-schema.js).
  */
 "use strict";
+
+/* global importScripts -- the service worker's; Firefox's background page has none */
+// Chromium runs one classic script as the service worker; Firefox loads storage-schema.js first
+// (manifest background.scripts).
+if (typeof importScripts === "function" && !globalThis.ohneHakenStorageSchema) importScripts("storage-schema.js");
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -25,6 +32,16 @@ const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach o2online.de by th
 const COLORS = {sharing: "#b3261e", done: "#1e7b34"};
 
 const pendingTabs = new Map(); // tabId -> {time, flow}; mirrors storage.session for a restarted service worker
+
+let upgrading = Promise.resolve();
+
+/** Migrate storage.local (one read once it is current); runs are queued, never side by side. */
+function upgradeStorage() {
+  upgrading = upgrading
+    .then(() => globalThis.ohneHakenStorageSchema.upgrade(api.storage.local))
+    .catch((error) => console.error("Ohne Haken: storage migration failed", error));
+  return upgrading;
+}
 
 function showCount(tabId, active, total) {
   const text = total === 0 ? "" : active > 0 ? String(Math.min(active, 999)) : "✓";
@@ -110,3 +127,8 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 api.tabs.onRemoved.addListener((tabId) => {
   if (pendingTabs.delete(tabId)) savePending();
 });
+
+// Every start of the background (browser start, install, update, reload, a service worker
+// woken again) and every install or update event: whichever comes first finds the old layout.
+upgradeStorage();
+api.runtime.onInstalled.addListener(() => upgradeStorage());

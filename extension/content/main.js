@@ -46,6 +46,7 @@
   const engine = OH.createEngine({
     vocabulary,
     onUpdate(snapshot) {
+      if (!OH.alive()) return; // orphaned (see below): the panel must not come back
       const banner = cookies.find();
       panel.setCookieBanner(Boolean(banner));
       if (banner && autoDecline && !autoDeclineTried) {
@@ -86,6 +87,14 @@
       declineCookies,
     },
   });
+  // Orphaned after the extension was reloaded or updated (Chromium keeps this copy running with
+  // its extension APIs gone, see OH.alive): leave the page as the page's own until it loads again.
+  OH.onRetire(() => {
+    tour?.stop();
+    engine.stop();
+    panel.host.remove();
+  });
+
   OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
     autoDecline = stored[AUTO_DECLINE_KEY] === true;
     if (autoDecline) engine.rescan();

@@ -23,6 +23,34 @@
 
   const api = globalThis.browser ?? globalThis.chrome;
   const messageCache = new Map();
+  const retireHooks = [];
+  let retired = false;
+
+  /**
+   * Is this copy still connected to the extension? Chromium keeps a page's content scripts
+   * running after the extension was reloaded or updated, with runtime.id gone and every
+   * extension API throwing "Extension context invalidated"; the new copy comes with the next
+   * page load. The first check that finds this copy orphaned retires it (`onRetire` hooks, run
+   * once the caller's stack has returned): its panel, marks and walkthrough leave the page and
+   * it goes quiet.
+   */
+  function alive() {
+    if (retired) return false;
+    let id;
+    try {
+      id = api.runtime?.id;
+    } catch {
+      id = undefined;
+    }
+    if (id) return true;
+    retired = true;
+    // After the caller's own work: a hook must not run in the middle of a half-done update
+    // (the marks layer, say), which would then put back what the hook took away.
+    queueMicrotask(() => {
+      for (const hook of retireHooks) hook();
+    });
+    return false;
+  }
 
   /** Does a match pattern's host part ("*", "*.example.de" or a name) cover this host name? */
   function hostMatches(pattern, hostname) {
@@ -34,6 +62,12 @@
 
   globalThis.ohneHaken = {
     api,
+    alive,
+
+    /** Run `hook` once when this copy turns out to be orphaned (see `alive`). */
+    onRetire(hook) {
+      retireHooks.push(hook);
+    },
 
     /** The rule sites (rules/*.json, kind "site") whose patterns cover this host name. */
     sitesFor(hostname, rules = globalThis.ohneHakenRules) {
@@ -42,12 +76,11 @@
 
     /** A localised message; `subs` fill $1, $2 ... (messages without them are looked up once). */
     t(key, subs) {
+      if (!subs && messageCache.has(key)) return messageCache.get(key);
+      if (!alive()) return key; // orphaned: its UI is off the page by now
       if (subs) return api.i18n.getMessage(key, subs) || key;
-      let message = messageCache.get(key);
-      if (message === undefined) {
-        message = api.i18n.getMessage(key) || key;
-        messageCache.set(key, message);
-      }
+      const message = api.i18n.getMessage(key) || key;
+      messageCache.set(key, message);
       return message;
     },
 
@@ -68,6 +101,7 @@
 
     /** Send a message to the background; never throws (the background may be restarting). */
     async send(message) {
+      if (!alive()) return undefined;
       try {
         return await api.runtime.sendMessage(message);
       } catch {

@@ -8,9 +8,11 @@
  * route, go back, reload or arrive in the middle. Where nothing is recognised the current
  * step stays and, its target missing, the popover says what to look for and where.
  *
- * State lives in extension storage (storage.local "tour"), so it survives page loads and the
- * hop between login.o2online.de and www.o2online.de; it ends on Close, on completion, or
- * after an hour untouched. The overlay never reads a field's value.
+ * State lives in extension storage (storage.local "tour", storage schema 2: see
+ * background/storage-schema.js), so it survives page loads, the hop between login.o2online.de
+ * and www.o2online.de, and a reload of the extension; it ends on Close, on completion, or
+ * after an hour untouched. It keeps page paths, never full addresses, and the overlay never
+ * reads a field's value.
  */
 "use strict";
 
@@ -22,7 +24,6 @@
 
   const STORAGE_KEY = "tour";
   const DONE_KEY = "flowsDone"; // {flow name: "YYYY-MM-DD"} for flows whose result expires (renewAfterDays)
-  const STATE_VERSION = 1;
   const STALE_MS = 60 * 60 * 1000;
   const MISSING_WAIT_MS = 1200; // wait this long for late content before saying "look for ..."
   const DECIDE_DEBOUNCE_MS = 120;
@@ -90,7 +91,7 @@
 
   function createTour({rules, engine, onEngineUpdate, onTarget = () => {}, doc = document, storage = OH.api.storage.local}) {
     const flows = rules.flows;
-    let state = null; // {version, flow, step, reached, updated, manualUrl}
+    let state = null; // {flow, step, reached, updated, manualPath, manualBest}
     let engineState = engine.snapshot();
     let host = null;
     let ui = null;
@@ -197,12 +198,23 @@
     }
 
     // -- state --
+    /** Extension storage, or null once this copy is orphaned (its calls would throw: OH.alive). */
+    const store = () => (OH.alive() ? storage : null);
+
+    /** A walkthrough state of storage schema 2. Anything else (0.1.0's shape before the background
+     *  has migrated it, a newer version's) is not this code's to use, nor to delete. */
+    function isState(value) {
+      return typeof value === "object" && value !== null && !("version" in value) && !("manualUrl" in value)
+        && Boolean(flowByName(value.flow)) && typeof value.step === "string" && Number.isInteger(value.reached)
+        && Number.isFinite(value.updated) && (value.manualPath === null || typeof value.manualPath === "string");
+    }
+
     async function load() {
       try {
-        const stored = (await storage.get(STORAGE_KEY))[STORAGE_KEY];
-        if (!stored || stored.version !== STATE_VERSION || !flowByName(stored.flow)) return null;
+        const stored = (await store()?.get(STORAGE_KEY))?.[STORAGE_KEY];
+        if (!isState(stored)) return null;
         if (Date.now() - stored.updated > STALE_MS) {
-          await storage.remove(STORAGE_KEY);
+          await store()?.remove(STORAGE_KEY);
           return null;
         }
         return stored;
@@ -214,12 +226,20 @@
     function save() {
       if (!state) return;
       state.updated = Date.now();
-      storage.set({[STORAGE_KEY]: state}).catch(() => {});
+      store()?.set({[STORAGE_KEY]: state}).catch(() => {});
     }
 
     function end() {
       state = null;
-      storage.remove(STORAGE_KEY).catch(() => {});
+      store()?.remove(STORAGE_KEY).catch(() => {});
+      stop();
+    }
+
+    /** Off the page without touching the stored state (orphaned: the next page load resumes it). */
+    function stop() {
+      state = null;
+      clearTimeout(decideTimer);
+      decideTimer = 0;
       hide();
       stopWatching();
     }
@@ -233,7 +253,7 @@
     /** Choose the step for this page (see the comment at the top of this file). */
     function decide() {
       decideTimer = 0;
-      if (!state) return;
+      if (!state || !OH.alive()) return;
       let flow = flowByName(state.flow);
       const here = flowsHere();
       if (!here.includes(flow)) {
@@ -260,14 +280,14 @@
       // otherwise the furthest recognised step wins.
       const optional = matches.filter((index) => flow.steps[index].optional);
       const best = optional.length ? Math.min(...optional) : matches.length ? Math.max(...matches) : -1;
-      const manualHere = state.manualUrl === location.href;
+      const manualHere = state.manualPath === location.pathname;
       let next = current;
       const held = Math.max(current, state.manualBest ?? -1); // what the page showed when Back/Next was pressed
       if (manualHere ? best > held : best >= 0 && (best > current || !matches.includes(current) || optional.length)) {
         next = best;
       }
       if (!manualHere) {
-        state.manualUrl = null;
+        state.manualPath = null;
         state.manualBest = -1;
       }
       // Tie-breaker: an earlier step was recognised, but the URL says we are where the current step lives.
@@ -341,7 +361,7 @@
 
     /** Back / Next by hand: the chosen step holds on this page until the page moves on. */
     function step(delta) {
-      if (!state) return;
+      if (!state || !OH.alive()) return;
       const flow = flowByName(state.flow);
       const current = currentIndex(flow);
       if (flow.steps[current].type === "done" && delta > 0) {
@@ -351,7 +371,7 @@
       const to = Math.min(Math.max(current + delta, 0), flow.steps.length - 1);
       state.step = flow.steps[to].id;
       state.reached = Math.max(state.reached, to);
-      state.manualUrl = location.href;
+      state.manualPath = location.pathname;
       const matches = matchingSteps(flow, state.reached);
       state.manualBest = matches.length ? Math.max(...matches) : -1;
       save();
@@ -387,7 +407,7 @@
       }
       shown = {flowName: flow.name, stepIndex: index, missing};
       if (stepRule.type === "done" && !state.finished) {
-        storage.remove(STORAGE_KEY).catch(() => {}); // completed: a reload must not bring it back
+        store()?.remove(STORAGE_KEY).catch(() => {}); // completed: a reload must not bring it back
         state = {...state, finished: true};
         if (flow.renewAfterDays) rememberDone(flow);
       }
@@ -430,9 +450,10 @@
     /** A result that expires (Utiq: one year): keep only the date it was done, for the popup's reminder. */
     function rememberDone(flow) {
       const day = new Date().toISOString().slice(0, 10);
-      storage.get(DONE_KEY).then((stored) => {
+      const area = store();
+      area?.get(DONE_KEY).then((stored) => {
         const done = stored[DONE_KEY] && typeof stored[DONE_KEY] === "object" ? stored[DONE_KEY] : {};
-        return storage.set({[DONE_KEY]: {...done, [flow.name]: day}});
+        return area.set({[DONE_KEY]: {...done, [flow.name]: day}});
       }).catch(() => {});
     }
 
@@ -564,6 +585,7 @@
 
     /** Start `flowName` if it belongs here, else the flow that fits this page best (the default on a tie). */
     function start(flowName) {
+      if (!OH.alive()) return false;
       const here = flowsHere();
       let chosen = here.find((flow) => flow.name === flowName) || null;
       let chosenBest = chosen ? Math.max(-1, ...matchingSteps(chosen, -1)) : -1;
@@ -578,7 +600,7 @@
         }
       }
       if (!chosen) return false; // no walkthrough for this site
-      state = {version: STATE_VERSION, flow: chosen.name, step: chosen.steps[Math.max(chosenBest, 0)].id, reached: Math.max(chosenBest, 0), updated: Date.now(), manualUrl: null};
+      state = {flow: chosen.name, step: chosen.steps[Math.max(chosenBest, 0)].id, reached: Math.max(chosenBest, 0), updated: Date.now(), manualPath: null, manualBest: -1};
       save();
       shown = null;
       startWatching();
@@ -596,7 +618,7 @@
         state = null; // a walkthrough on another site (e.g. DAP on telefonica.de): it goes on there, not here
         return;
       }
-      state.manualUrl = null;
+      state.manualPath = null;
       startWatching();
       decide();
     }
@@ -609,7 +631,7 @@
       }
     });
 
-    return {start, resume, end, available};
+    return {start, resume, end, stop, available};
   }
 
   OH.createTour = createTour;

@@ -54,8 +54,10 @@ def test_firefox_and_chromium_manifests_differ_only_where_browsers_do(project):
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     firefox, chromium = manifest(project, "firefox"), manifest(project, "chromium")
-    assert firefox["background"] == {"scripts": ["background/background.js"]}
+    assert firefox["background"] == {"scripts": ["background/storage-schema.js", "background/background.js"]}
     assert chromium["background"] == {"service_worker": "background/background.js"}
+    # The service worker loads the migration with importScripts: the file ships beside it.
+    assert (project / "dist" / "chromium" / "background" / "storage-schema.js").is_file()
     gecko = firefox["browser_specific_settings"]["gecko"]
     assert gecko["id"] and gecko["strict_min_version"] == "142.0"
     assert gecko["data_collection_permissions"] == {"required": ["none"]}
