@@ -118,6 +118,9 @@ def test_reloading_the_extension_mid_walkthrough_keeps_the_step(browser, tour):
                      message="the walkthrough did not store the page's path")
         assert "4711" not in json.dumps(stored(browser))  # the page's path, never its address
 
+    # The page notes every panel added to it (the new copy's, after the reload).
+    browser.js("window.__panelsAdded = 0; new MutationObserver((ms) => { for (const m of ms) for (const n of m.addedNodes)"
+               " if (n.id === 'ohne-haken-panel') window.__panelsAdded++; }).observe(document.documentElement, {childList: true});")
     reload_extension(browser)
     if browser.name == "chromium":
         # Chromium keeps the page's old copy running without its extension (every API call
@@ -129,9 +132,17 @@ def test_reloading_the_extension_mid_walkthrough_keeps_the_step(browser, tour):
         browser.wait(lambda: not tour.host_present() and not browser.js(f"return !!({browser.PANEL_JS})"),
                      message="the orphaned content script left its UI on the page")
     else:
-        # Firefox ends the old copy and injects the new one into the open page at once (its
-        # overlay on top: a click would reach the new copy). The page changes: nothing may throw.
+        # Firefox ends the old copy, keeps what it drew, and injects the new one into the open page
+        # at once. The new copy removes the old UI (a dead walkthrough would dim the page for good):
+        # one panel, one walkthrough at the same step. The page changes: nothing may throw.
         browser.js("document.body.append(document.createElement('p'))")
+        browser.wait(lambda: browser.js("return window.__panelsAdded") > 0, message="no new copy in the open page")
+        browser.settle()
+        count = "return document.querySelectorAll(arguments[0]).length"
+        browser.wait(lambda: browser.js(count, "#ohne-haken-panel") == 1 and browser.js(count, "#ohne-haken-tour") == 1
+                     and browser.js(count, "ohne-haken-marks") <= 1,
+                     message="the old copy's panel, walkthrough or marks are still on the page")
+        tour.wait_step(8)
         browser.settle()
     assert not browser.errors, browser.errors
 

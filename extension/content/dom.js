@@ -15,6 +15,23 @@
   const MAX_DEPTH = 64; // bounds every climb through ancestors
   const MAX_INTRO = 500; // characters of a section's intro text used as context
   const ownHosts = new WeakSet();
+  const UI_ATTRIBUTE = "data-ohne-haken-ui"; // on every host element Ohne Haken draws into a page
+
+  /** A host element for Ohne Haken's own UI (panel, walkthrough, marks layer), known as ours. */
+  function ownHost(doc, tag, id) {
+    const host = doc.createElement(tag);
+    if (id) host.id = id;
+    host.setAttribute(UI_ATTRIBUTE, id || tag);
+    ownHosts.add(host);
+    return host;
+  }
+
+  /** UI left by an earlier copy of Ohne Haken (Firefox ends the old content scripts of an updated
+   *  or reloaded extension but keeps what they drew, a dimming walkthrough included): remove it.
+   *  A page element that imitates it (same attribute) goes too; one that merely has our id stays. */
+  function removeStaleUi(doc) {
+    for (const old of doc.querySelectorAll(`[${UI_ATTRIBUTE}]`)) if (!ownHosts.has(old)) old.remove();
+  }
 
   /** The parent across shadow and frame boundaries (for climbing to context). */
   function parentOf(node) {
@@ -304,7 +321,7 @@
   }
 
   OH.dom = {
-    CONTROL_SELECTOR, ownHosts, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
+    CONTROL_SELECTOR, ownHosts, ownHost, removeStaleUi, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
     accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, el, MAX_DEPTH,
   };
 })();

@@ -30,8 +30,7 @@
 
     function ensureLayer() {
       if (host?.isConnected) return;
-      host = doc.createElement("ohne-haken-marks");
-      dom.ownHosts.add(host);
+      host = dom.ownHost(doc, "ohne-haken-marks");
       host.style.setProperty("position", "absolute", "important");
       host.style.setProperty("left", "0", "important");
       host.style.setProperty("top", "0", "important");

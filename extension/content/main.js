@@ -21,6 +21,7 @@
   }
 
   const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
+  OH.dom.removeStaleUi(document);
 
   const rules = globalThis.ohneHakenRules;
   const sites = OH.sitesFor(location.hostname);

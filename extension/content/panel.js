@@ -54,9 +54,7 @@
   `;
 
   function createPanel({doc = document, actions}) {
-    const host = doc.createElement("div");
-    host.id = "ohne-haken-panel";
-    dom.ownHosts.add(host);
+    const host = dom.ownHost(doc, "div", "ohne-haken-panel");
     const fixed = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto", margin: "0", display: "block",
       "max-width": "calc(100% - 16px)"}; // 100% of the viewport without its scrollbar (100vw would include it)
     for (const [property, value] of Object.entries(fixed)) host.style.setProperty(property, value, "important");

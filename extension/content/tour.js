@@ -311,9 +311,7 @@
 
     // -- the overlay --
     function build() {
-      host = doc.createElement("div");
-      host.id = "ohne-haken-tour";
-      dom.ownHosts.add(host);
+      host = dom.ownHost(doc, "div", "ohne-haken-tour");
       const fixed = {position: "fixed", inset: "0", width: "100vw", height: "100vh", margin: "0", padding: "0", border: "0",
         background: "transparent", overflow: "visible", "pointer-events": "none", "z-index": "2147483647", display: "block"};
       for (const [property, value] of Object.entries(fixed)) host.style.setProperty(property, value, "important");
