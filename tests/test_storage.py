@@ -120,7 +120,8 @@ def test_reloading_the_extension_mid_walkthrough_keeps_the_step(browser, tour):
 
     # The page notes every panel added to it (the new copy's, after the reload).
     browser.js("window.__panelsAdded = 0; new MutationObserver((ms) => { for (const m of ms) for (const n of m.addedNodes)"
-               " if (n.id === 'ohne-haken-panel') window.__panelsAdded++; }).observe(document.documentElement, {childList: true});")
+               " if (n.id === 'ohne-haken-panel') window.__panelsAdded++; })"
+               ".observe(document.documentElement, {childList: true});")
     reload_extension(browser)
     if browser.name == "chromium":
         # Chromium keeps the page's old copy running without its extension (every API call
