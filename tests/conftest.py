@@ -209,6 +209,17 @@ class Browser:
         self.wait(lambda: self.js("return document.querySelector('[data-role=\"stored\"]').textContent") != "")
         return self.js("return document.querySelector('[data-role=\"stored\"]').textContent")
 
+    def all_storage(self) -> str:
+        """Everything in the extension's storage areas (local, session, sync), as JSON text, read on
+        the privacy page (this tab goes there, as with stored())."""
+        self.open_extension_page("pages/privacy.html")
+        text = self.driver.execute_async_script(
+            "const api = globalThis.browser ?? chrome; const done = arguments[arguments.length - 1];"
+            "Promise.all(['local', 'session', 'sync'].map((area) => api.storage[area].get(null)))"
+            ".then((all) => done(JSON.stringify(all)), (err) => done('error: ' + err));")
+        assert not text.startswith("error"), text
+        return text
+
     def open_unmapped(self, path: str):
         self.driver.get(f"http://127.0.0.1:{self.port}/{path.lstrip('/')}")
 

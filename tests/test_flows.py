@@ -28,7 +28,7 @@ def tour(browser):
 
 
 def everything_stored(popup) -> str:
-    return popup.call("Promise.all([api.storage.local.get(null), api.storage.session.get(null)])"
+    return popup.call("Promise.all([api.storage.local.get(null), api.storage.session.get(null), api.storage.sync.get(null)])"
                       ".then(all => done(JSON.stringify(all)));")
 
 

@@ -128,7 +128,7 @@ def assert_secrets_unread(browser, tour, secrets, expect_flow):
     """What the user typed appears nowhere: not in the overlay, the panel, or extension storage."""
     shown = browser.js("return [document.getElementById('ohne-haken-tour'), document.getElementById('ohne-haken-panel')]"
                        ".map(h => h ? h.shadowRoot.textContent : '').join(' ')")
-    stored = browser.stored()
+    stored = browser.all_storage()  # local, session and sync
     assert expect_flow in stored  # the walkthrough's state is there ...
     for secret in secrets:  # ... and nothing that was typed
         assert secret not in stored and secret not in shown
