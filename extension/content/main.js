@@ -21,6 +21,7 @@
   }
 
   const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
+  const LOAD_WAIT_MS = 3000; // the first scan waits for the page's load event at most this long
   OH.dom.removeStaleUi(document);
 
   const rules = globalThis.ohneHakenRules;
@@ -96,11 +97,29 @@
     panel.host.remove();
   });
 
+  let engineStarted = false;
   OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
     autoDecline = stored[AUTO_DECLINE_KEY] === true;
-    if (autoDecline) engine.rescan();
+    if (autoDecline && engineStarted) engine.rescan();
   }, () => {});
-  engine.start();
+
+  // The first scan runs after the page's load event (a task of its own, so the page's load time
+  // does not include it), or after LOAD_WAIT_MS on a page whose load never ends. Content that
+  // arrives meanwhile is part of that scan; from then on the engine watches the page.
+  function startEngine() {
+    if (engineStarted) return;
+    engineStarted = true;
+    engine.start();
+  }
+  if (document.readyState === "complete") {
+    startEngine();
+  } else {
+    const timer = setTimeout(startEngine, LOAD_WAIT_MS);
+    window.addEventListener("load", () => {
+      clearTimeout(timer);
+      setTimeout(startEngine, 0);
+    }, {once: true});
+  }
 
   // A tab opened by the popup ("Mein o2 öffnen und Anleitung starten", the other opt-outs) or
   // by the walkthrough's last step starts that walkthrough once; any other page resumes a
