@@ -28,7 +28,7 @@ const api = globalThis.browser ?? globalThis.chrome;
 const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal"]);
 const PENDING_KEY = "pendingTour"; // storage.session: {tabId: {time, flow}} for tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach o2online.de by then starts nothing
+const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
 const COLORS = {sharing: "#b3261e", done: "#1e7b34"};
 
 const pendingTabs = new Map(); // tabId -> {time, flow}; mirrors storage.session for a restarted service worker

@@ -85,7 +85,11 @@
   }
 
   /** The other opt-outs (flows marked offer), each with its caveat and, once expired, a reminder. */
+  let offersDrawnFor = null; // the flowsDone they were drawn for: redrawn only when it changes (the reminder is an alert)
   function renderOffers(done) {
+    const key = JSON.stringify(done ?? null);
+    if (key === offersDrawnFor) return;
+    offersDrawnFor = key;
     const uiLanguage = api.i18n.getUILanguage();
     const items = (rules?.flows || []).filter((flow) => flow.offer && flowUrl(flow)).map((flow) => {
       const item = document.createElement("div");
