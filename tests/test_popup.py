@@ -157,3 +157,19 @@ def test_other_sites_open_mein_o2_with_the_walkthrough(browser, popup):
     permissions = browser.js("return [...document.querySelectorAll('[data-role=permissions] li')].map(li => li.textContent)")
     assert len(permissions) == 4 and "*://*.o2online.de/*" in permissions[3], permissions
     assert permissions[1].startswith("activeTab") and permissions[2].startswith("scripting"), permissions
+
+
+def test_walkthrough_script_loads_only_when_a_walkthrough_runs(browser, popup):
+    """content/tour.js is not among the injected scripts; the background loads it on demand."""
+    browser.open("smoke/plain.html")
+    browser.panel()
+    browser.settle()
+    popup.open()
+    tab = popup.tab_id(browser.url("smoke/plain.html"))
+    probe = ("api.scripting.executeScript({target: {tabId: arguments[0], frameIds: [0]},"
+             " func: () => typeof globalThis.ohneHaken.createTour}).then((r) => done(r[0].result));")
+    assert popup.call(probe, tab) == "undefined"
+    popup.to(popup.main)
+    browser.click_action("start-tour")
+    browser.wait(lambda: browser.js(SHOWN.format(id="ohne-haken-tour")), message="the walkthrough did not start")
+    assert popup.call(probe, tab) == "function"

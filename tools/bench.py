@@ -72,10 +72,9 @@ LIMITS = {
             "evaluation of the injected scripts (see the size figure) and building the panel's host; the "
             "browsers run document_idle scripts before `load` on this page. A smaller injection (below) is "
             "the remaining lever.",
-    "size": "Every content script is injected on every page of the sites, the walkthrough too, which runs on a "
-            "few pages only, and every comment ({detail}). Injecting the walkthrough on demand (now possible: "
-            "the scripting permission exists for 'Diese Seite prüfen') and stripping comments in build.py "
-            "would come close; stripping comments makes the shipped code differ from the reviewed source.",
+    "size": "Every content script but the walkthrough (loaded on demand since 0.2.0) is injected on every page "
+            "of the sites, with every comment ({detail}). Stripping comments in build.py would come close, but "
+            "makes the shipped code differ from the reviewed source.",
 }
 LIMIT_TITLES = {"scan": "Scan", "idle": "Idle", "batch": "Mutations", "click": "One click", "load": "Page load",
                 "size": "Size"}

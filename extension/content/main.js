@@ -69,11 +69,29 @@
     reportCount(engine.snapshot());
   });
 
-  const tour = OH.createTour ? OH.createTour({
-    rules, engine,
-    onEngineUpdate: (fn) => listeners.push(fn),
-    onTarget: (element) => panel?.keepClearOf(element), // the panel never covers what the walkthrough points at
-  }) : null;
+  // The walkthrough (content/tour.js) is not injected with the other scripts: most pages never
+  // run one. It is loaded into this page by the background when a walkthrough starts or is
+  // running here (loadTour), once.
+  const TOUR_KEY = "tour"; // storage.local, the running walkthrough (content/tour.js)
+  const siteNames = new Set(sites.map((site) => site.name));
+  const tourAvailable = rules.flows.some((flow) => siteNames.has(flow.site));
+  let tour = null;
+  let tourLoading = null;
+
+  /** The walkthrough for this page, loaded on first use; null where none exists or it cannot load. */
+  function loadTour() {
+    if (!tourAvailable) return Promise.resolve(null);
+    tourLoading ??= (OH.createTour ? Promise.resolve() : OH.send({type: "loadTour"})).then(() => {
+      if (!OH.createTour) return null; // the background could not inject it
+      tour = OH.createTour({
+        rules, engine,
+        onEngineUpdate: (fn) => listeners.push(fn),
+        onTarget: (element) => panel?.keepClearOf(element), // the panel never covers what the walkthrough points at
+      });
+      return tour;
+    });
+    return tourLoading;
+  }
 
   async function declineCookies() {
     const declined = await cookies.decline();
@@ -85,7 +103,7 @@
     actions: {
       clearAll: () => engine.clearAll(),
       undo: () => engine.undo(),
-      startTour: tour?.available() ? () => tour.start() : null,
+      startTour: tourAvailable ? () => loadTour().then((loaded) => loaded?.start()) : null,
       declineCookies,
     },
   });
@@ -126,9 +144,11 @@
   // running one. Start only after resume has settled, so a
   // late resume cannot overwrite the new walkthrough.
   const claim = OH.send({type: "claimTourStart"});
-  Promise.resolve(tour?.resume()).then(() => claim).then((claimed) => {
-    if (claimed) tour?.start(claimed.flow);
-  });
+  const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
+  Promise.resolve(running)
+    .then((isRunning) => (isRunning ? loadTour().then((loaded) => loaded?.resume()) : null))
+    .then(() => claim)
+    .then((claimed) => (claimed ? loadTour().then((loaded) => loaded?.start(claimed.flow)) : null));
 
   /** What the popup shows for this page: plain data only (no elements). */
   function status() {
@@ -138,7 +158,7 @@
       active: s.active, total: s.total, busy: s.busy, save: s.save,
       lastRun: run ? {kind: run.kind, changed: run.changes.length, failed: run.failed.length} : null,
       tourShown: Boolean(document.getElementById("ohne-haken-tour")?.isConnected),
-      tourAvailable: Boolean(tour?.available()),
+      tourAvailable,
     };
   }
 
@@ -149,16 +169,17 @@
       await engine.clearAll();
       return status();
     },
-    startTour: () => {
-      tour?.start();
+    startTour: async () => {
+      (await loadTour())?.start();
       return status();
     },
     resumeTour: async () => {
-      await tour?.resume();
+      await (await loadTour())?.resume();
       return status();
     },
-    endTour: () => {
-      tour?.end();
+    endTour: async () => {
+      if (tour) tour.end();
+      else await OH.api.storage.local.remove(TOUR_KEY).catch(() => {}); // not loaded here: end it in storage
       return status();
     },
   };

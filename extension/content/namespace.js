@@ -9,7 +9,8 @@
  *               |
  *          engine.js  <-- highlight.js   find, watch, clear in one click, undo; marks on the page
  *               |
- *          panel.js   tour.js      the in-page panel and the walkthrough overlay (own shadow roots)
+ *          panel.js   tour.js      the in-page panel and the walkthrough overlay (own shadow roots;
+ *                                  tour.js is loaded on demand, see main.js)
  *               \       /
  *               main.js            wires them together; talks to background/ through `send`
  *

@@ -1,6 +1,7 @@
 /*
  * The guided walkthrough: flows from rules/flows/*.json, one overlay (host #ohne-haken-tour,
- * open shadow root; stable hooks in docs/HOOKS.md).
+ * open shadow root; stable hooks in docs/HOOKS.md). Not among the manifest's content scripts:
+ * main.js has the background load it into a page that starts or runs a walkthrough.
  *
  * Which step to show is decided from what the page shows, not from where the user clicked:
  * every step names the page it belongs to (headings, links, buttons, field labels, the
@@ -606,9 +607,6 @@
       return true;
     }
 
-    /** Is there a walkthrough for this page's site? */
-    const available = () => flowsHere().length > 0;
-
     async function resume() {
       state = await load();
       if (!state) return;
@@ -629,7 +627,7 @@
       }
     });
 
-    return {start, resume, end, stop, available};
+    return {start, resume, end, stop};
   }
 
   OH.createTour = createTour;
