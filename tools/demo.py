@@ -121,8 +121,20 @@ def interactive_demo() -> None:
         httpd.shutdown()
 
 
+SPOT_ON_TARGET = """
+const target = document.querySelector('[data-ohne-haken-tour=target]');
+const spot = document.getElementById('ohne-haken-tour').shadowRoot.querySelector('.spot');
+const t = target.getBoundingClientRect(), r = spot.getBoundingClientRect();
+return Math.abs(r.left + 6 - t.left) < 1 && Math.abs(r.top + 6 - t.top) < 1 && Math.abs(r.width - 12 - t.width) < 1;
+"""
+
+
+def spotlight_settled(browser: conftest.Browser) -> bool:
+    return bool(browser.js(SPOT_ON_TARGET))
+
+
 def screenshots(out: Path) -> None:
-    """The README's pictures: the popup, the panel before and after one click, a walkthrough step."""
+    """The README's pictures: the popup, the panel before and after one click, two walkthrough steps."""
     browser, httpd = start(headless=True)
     driver = browser.driver
     try:
@@ -150,7 +162,20 @@ def screenshots(out: Path) -> None:
                                         "return !!t && !!document.querySelector('[data-ohne-haken-tour=target]');"))
         browser.settle()
         driver.save_screenshot(str(out / "walkthrough.png"))
-        for name in ("popup", "panel-before", "panel-after", "walkthrough"):
+
+        # Telefónica's movement-data opt-out: the step "Abmelden" after number and SMS code.
+        browser.open("telefonica/dap.html", host="www.telefonica.de")
+        browser.click_action("start-tour")
+        for field, button in (("msisdn", "SMS-Code anfordern"), ("code", "OK")):
+            browser.wait(lambda field=field: browser.js("return !!document.querySelector("
+                                                        "'[data-ohne-haken-tour=target]#' + arguments[0])", field))
+            driver.find_element(By.ID, field).send_keys("0176 5550 1234" if field == "msisdn" else "482916")
+            driver.find_element(By.XPATH, f"//button[normalize-space()='{button}']").click()
+        browser.wait(lambda: browser.js("return !!document.querySelector('[data-ohne-haken-tour=target]#optout')"))
+        browser.settle()
+        browser.wait(lambda: spotlight_settled(browser))  # the spotlight glides to its target (a short CSS transition)
+        driver.save_screenshot(str(out / "walkthrough-dap.png"))
+        for name in ("popup", "panel-before", "panel-after", "walkthrough", "walkthrough-dap"):
             print(out / f"{name}.png")
     finally:
         browser.quit()
