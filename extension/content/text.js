@@ -49,13 +49,18 @@
   }
 
   /** Does a visible name match one of the rule's names (whole text, or its first words)? */
-  function matchesName(raw, names) {
+  /** Index of the first of `names` that the text matches (whole, or followed by more words); -1 if none. */
+  function nameIndex(raw, names) {
     const norm = normalize(raw).trim();
-    if (!norm) return false;
-    return names.some((name) => {
+    if (!norm) return -1;
+    return names.findIndex((name) => {
       const want = normalize(name).trim();
       return norm === want || norm.startsWith(`${want} `);
     });
+  }
+
+  function matchesName(raw, names) {
+    return nameIndex(raw, names) >= 0;
   }
 
   function clip(raw, max = 160) {
@@ -63,5 +68,5 @@
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   }
 
-  OH.text = {normalize, compileTerms, findTerms, strip, matchesName, clip};
+  OH.text = {normalize, compileTerms, findTerms, strip, nameIndex, matchesName, clip};
 })();

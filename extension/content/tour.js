@@ -187,8 +187,12 @@
       for (const root of regionRoots(spec.within)) found.push(...named(root, spec.role, spec.name));
       found = [...new Set(found)];
       if (spec.within) found = found.filter((element) => inRegion(element, spec.within));
-      const score = (element) => (spec.prefer && inRegion(element, spec.prefer) ? -2 : 0) + (spec.avoid && inRegion(element, spec.avoid) ? 2 : 0);
-      found.sort((a, b) => score(a) - score(b));
+      // Preferred and avoided regions first, then the earlier name in the list (the more specific
+      // one: „Widerspruch Datenanalyse“ before „Widerspruch“), then the order on the page.
+      const nameOf = spec.role === "field" ? fieldName : dom.accessibleName;
+      const region = (element) => (spec.prefer && inRegion(element, spec.prefer) ? -2 : 0) + (spec.avoid && inRegion(element, spec.avoid) ? 2 : 0);
+      const scores = new Map(found.map((element) => [element, region(element) * 1000 + text.nameIndex(nameOf(element), spec.name)]));
+      found.sort((a, b) => scores.get(a) - scores.get(b));
       return found.length ? visualOf(found[0]) : null;
     }
 
