@@ -87,7 +87,8 @@ def test_dap_walkthrough_never_takes_a_log_out_button_for_the_opt_out(browser, t
     assert browser.page_state() == {"logouts": 0}
 
 
-def test_a_walkthrough_shows_only_on_its_own_site(browser, tour):
+def test_a_walkthrough_shows_only_on_its_own_site(browser, popup, tour):
+    popup.to(popup.main)
     browser.open("telefonica/index.html", host=TELEFONICA)
     browser.click_action("start-tour")
     tour.wait_step(1, 5)
@@ -95,6 +96,11 @@ def test_a_walkthrough_shows_only_on_its_own_site(browser, tour):
     browser.panel()
     browser.settle()
     assert not tour.host_present()
+    popup.open()
+    popup.open(tab=popup.tab_id(browser.url("smoke/plain.html")))
+    assert popup.shown('[data-action="end-tour"]')  # it runs ...
+    assert not popup.shown('[data-action="resume-tour"]')  # ... but not for this site
+    popup.to(popup.main)
     browser.open("telefonica/index.html", host=TELEFONICA)  # ... and goes on on telefonica.de
     tour.wait_step(1, 5)
 

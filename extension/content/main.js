@@ -74,7 +74,8 @@
   // running here (loadTour), once.
   const TOUR_KEY = "tour"; // storage.local, the running walkthrough (content/tour.js)
   const siteNames = new Set(sites.map((site) => site.name));
-  const tourAvailable = rules.flows.some((flow) => siteNames.has(flow.site));
+  const tourFlows = rules.flows.filter((flow) => siteNames.has(flow.site)).map((flow) => flow.name);
+  const tourAvailable = tourFlows.length > 0;
   let tour = null;
   let tourLoading = null;
 
@@ -158,7 +159,7 @@
       active: s.active, total: s.total, busy: s.busy, save: s.save,
       lastRun: run ? {kind: run.kind, changed: run.changes.length, failed: run.failed.length} : null,
       tourShown: Boolean(document.getElementById("ohne-haken-tour")?.isConnected),
-      tourAvailable,
+      tourAvailable, tourFlows,
     };
   }
 

@@ -167,7 +167,9 @@
     const running = Boolean(stored[TOUR_KEY]);
     tourState.hidden = !running;
     buttons.startTour.hidden = running;
-    buttons.resumeTour.hidden = !running || Boolean(tabStatus?.tourShown);
+    // Continue only where the running walkthrough belongs (DAP on telefonica.de, not on o2online.de).
+    const belongsHere = Boolean(tabStatus?.tourFlows?.includes(stored[TOUR_KEY]?.flow));
+    buttons.resumeTour.hidden = !running || Boolean(tabStatus?.tourShown) || !belongsHere;
     buttons.endTour.hidden = !running;
     for (const box of settings) {
       const value = stored[box.dataset.setting];
