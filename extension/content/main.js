@@ -142,8 +142,8 @@
 
   // A tab opened by the popup ("Mein o2 öffnen und Anleitung starten", the other opt-outs) or
   // by the walkthrough's last step starts that walkthrough once; any other page resumes a
-  // running one. Start only after resume has settled, so a
-  // late resume cannot overwrite the new walkthrough.
+  // running one. Start only after resume has settled, so a late resume cannot overwrite the
+  // new walkthrough.
   const claim = OH.send({type: "claimTourStart"});
   const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
   Promise.resolve(running)
@@ -159,7 +159,7 @@
       active: s.active, total: s.total, busy: s.busy, save: s.save,
       lastRun: run ? {kind: run.kind, changed: run.changes.length, failed: run.failed.length} : null,
       tourShown: Boolean(document.getElementById("ohne-haken-tour")?.isConnected),
-      tourAvailable, tourFlows,
+      tourFlows,
     };
   }
 

@@ -105,11 +105,10 @@
     let resizeObserver = null;
 
     const flowByName = (name) => flows.find((flow) => flow.name === name) || null;
-    /** Flows of the sites this page belongs to (O2's two paths on o2online.de, DAP on telefonica.de, ...). */
-    const flowsHere = () => {
-      const names = new Set(OH.sitesFor(location.hostname, rules).map((site) => site.name));
-      return flows.filter((flow) => names.has(flow.site));
-    };
+    /** Flows of the sites this page belongs to (O2's two paths on o2online.de, DAP on telefonica.de, ...);
+     *  fixed for the document, whose host cannot change. */
+    const siteNames = new Set(OH.sitesFor(location.hostname, rules).map((site) => site.name));
+    const here = flows.filter((flow) => siteNames.has(flow.site));
     /** Where a flow starts when opened from elsewhere: its site's origin plus its start path. */
     const startUrl = (flow) => {
       const origin = rules.sites.find((site) => site.name === flow.site)?.origin;
@@ -259,12 +258,7 @@
     function decide() {
       decideTimer = 0;
       if (!state || !OH.alive()) return;
-      let flow = flowByName(state.flow);
-      const here = flowsHere();
-      if (!here.includes(flow)) {
-        hide(); // this walkthrough belongs to another site: keep it for there, show nothing here
-        return;
-      }
+      let flow = flowByName(state.flow); // one of `here`: resume() and start() take no other
       const current = currentIndex(flow);
       let matches = matchingSteps(flow, state.reached);
       if (!matches.length) {
@@ -589,7 +583,6 @@
     /** Start `flowName` if it belongs here, else the flow that fits this page best (the default on a tie). */
     function start(flowName) {
       if (!OH.alive()) return false;
-      const here = flowsHere();
       let chosen = here.find((flow) => flow.name === flowName) || null;
       let chosenBest = chosen ? Math.max(-1, ...matchingSteps(chosen, -1)) : -1;
       if (!chosen) {
@@ -614,7 +607,7 @@
     async function resume() {
       state = await load();
       if (!state) return;
-      if (!flowsHere().some((flow) => flow.name === state.flow)) {
+      if (!here.some((flow) => flow.name === state.flow)) {
         state = null; // a walkthrough on another site (e.g. DAP on telefonica.de): it goes on there, not here
         return;
       }

@@ -161,7 +161,7 @@
     }
     buttons.openPortal.hidden = !portalUrl();
     checkPageBox.hidden = !checkable();
-    tourBox.hidden = onPortal && !tabStatus.tourAvailable;
+    tourBox.hidden = onPortal && !tabStatus.tourFlows?.length;
     const stored = await api.storage.local.get(watchedKeys);
     renderOffers(stored[DONE_KEY]);
     const running = Boolean(stored[TOUR_KEY]);
