@@ -55,7 +55,8 @@
   const MAY_HOST_SELECTOR = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
     "source, strong, g, use, b, em, small, table, tbody)";
 
-  /** Shadow root of an element, open or closed: OH.shadowRootOf with the accessor looked up once. */
+  /** Shadow root of an element, open or closed (extension-only access where the browser offers it),
+   *  with the browser's accessor looked up once. */
   const shadowRootOf = (() => {
     if ("openOrClosedShadowRoot" in (document.documentElement ?? document.createElement("div"))) return (element) => element.openOrClosedShadowRoot || null; // Firefox
     const domApi = OH.api?.dom ?? globalThis.chrome?.dom;

@@ -85,21 +85,6 @@
       return message;
     },
 
-    /** Shadow root of an element, open or closed (extension-only access where the browser offers it). */
-    shadowRootOf(element) {
-      if (element.shadowRoot) return element.shadowRoot;
-      if ("openOrClosedShadowRoot" in element) return element.openOrClosedShadowRoot || null; // Firefox
-      const dom = api.dom ?? globalThis.chrome?.dom;
-      if (dom?.openOrClosedShadowRoot) {
-        try {
-          return dom.openOrClosedShadowRoot(element); // Chromium
-        } catch {
-          return null;
-        }
-      }
-      return null;
-    },
-
     /** Send a message to the background; never throws (the background may be restarting). */
     async send(message) {
       if (!alive()) return undefined;
