@@ -11,6 +11,7 @@ Errors name the file, the place (JSON pointer or line) and the reason, and exit 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import shutil
@@ -28,10 +29,9 @@ ROOT = Path(__file__).resolve().parent
 TARGETS = ("firefox", "chromium")
 PACKAGE_SUFFIX = {"firefox": "xpi", "chromium": "zip"}
 DOC_FIELDS = {"comment", "_meta", "$schema"}  # documentation only: stripped from the build
-LOCALE_KEY_FIELDS = {"title", "text", "where"}  # string values of these fields are _locales keys
+LOCALE_KEY_REF = "#/$defs/localeKey"  # rules/schema.json: a field typed so holds a _locales key
 RULES_OUTPUT = "content/rules-data.js"  # where the extension reads the merged rules
-BENCH_PROBE = ROOT / "tools" / "bench-probe.js"  # bench builds only (--bench), never in dist/
-BENCH_PROBE_OUTPUT = "content/bench-probe.js"
+BENCH_VARIANT = ROOT / "tools" / "bench_build.py"  # --bench: the benchmark probe (tools/bench.py)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamp: identical input gives identical archives
 
 
@@ -68,11 +68,6 @@ def read_json(path: Path):
         raise BuildError(path, f"line {err.lineno}, column {err.colno}", f"invalid JSON: {err.msg}") from None
 
 
-def dumps(data) -> str:
-    """Deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def strip_docs(value):
     if isinstance(value, dict):
         return {k: strip_docs(v) for k, v in value.items() if k not in DOC_FIELDS}
@@ -81,17 +76,40 @@ def strip_docs(value):
     return value
 
 
-def locale_keys_used(value, where=""):
+def locale_key_fields(schema) -> set[str]:
+    """The property names rules/schema.json types as a locale key (`$ref` to LOCALE_KEY_REF)."""
+    fields = set()
+
+    def is_locale_key(spec) -> bool:
+        return isinstance(spec, dict) and (spec.get("$ref") == LOCALE_KEY_REF or any(
+            is_locale_key(choice) for choice in spec.get("anyOf", []) + spec.get("oneOf", [])))
+
+    def walk(value):
+        if isinstance(value, dict):
+            properties = value.get("properties")
+            if isinstance(properties, dict):
+                fields.update(name for name, spec in properties.items() if is_locale_key(spec))
+            for sub in value.values():
+                walk(sub)
+        elif isinstance(value, list):
+            for sub in value:
+                walk(sub)
+
+    walk(schema)
+    return fields
+
+
+def locale_keys_used(value, fields: set[str], where=""):
     """Yield (json pointer, key) for every locale key a rule refers to."""
     if isinstance(value, dict):
         for k, v in value.items():
-            if k in LOCALE_KEY_FIELDS and isinstance(v, str):
+            if k in fields and isinstance(v, str):
                 yield f"{where}/{k}", v
             else:
-                yield from locale_keys_used(v, f"{where}/{k}")
+                yield from locale_keys_used(v, fields, f"{where}/{k}")
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from locale_keys_used(v, f"{where}/{i}")
+            yield from locale_keys_used(v, fields, f"{where}/{i}")
 
 
 def load_locales(ext_dir: Path) -> dict[str, dict]:
@@ -119,6 +137,7 @@ def load_rules(rules_dir: Path, locales: dict[str, dict]) -> dict:
     schema_path = rules_dir / "schema.json"
     schema = read_json(schema_path)
     validator = jsonschema.Draft202012Validator(schema)
+    key_fields = locale_key_fields(schema)
     files = sorted(p for p in rules_dir.rglob("*.json") if p != schema_path)
     if not files:
         raise BuildError(rules_dir, "", "no rule files found")
@@ -133,7 +152,7 @@ def load_rules(rules_dir: Path, locales: dict[str, dict]) -> dict:
         if doc["name"] in names:
             raise BuildError(path, "at /name", f"duplicate name '{doc['name']}' (also in {relative(names[doc['name']])})")
         names[doc["name"]] = path
-        for place, key in locale_keys_used(doc):
+        for place, key in locale_keys_used(doc, key_fields):
             for locale, messages in sorted(locales.items()):
                 if key not in messages:
                     raise BuildError(path, f"at {place}", f"locale key '{key}' is missing in _locales/{locale}/messages.json")
@@ -216,34 +235,30 @@ def manifest_files(manifest: dict) -> list[str]:
     return files
 
 
-def with_bench_probe(manifest: dict) -> dict:
-    """The manifest of a bench build: the probe runs before every other content script."""
-    manifest = json.loads(json.dumps(manifest))
-    for script in manifest.get("content_scripts", []):
-        script["js"] = [BENCH_PROBE_OUTPUT, *script["js"]]
-    return manifest
+def load_variant(path: Path):
+    """A build variant for tools and tests only (never for dist/): a Python file defining NAME,
+    `manifest(manifest, target) -> manifest` and `add_files(dest, manifest, target)`.
+    tools/bench_build.py (--bench) is one; tests/ holds the others."""
+    spec = importlib.util.spec_from_file_location(f"build_variant_{path.stem}", path)
+    if spec is None or not path.is_file():
+        raise BuildError(path, "", "no such build variant")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in ("NAME", "manifest", "add_files"):
+        if not hasattr(module, name):
+            raise BuildError(path, "", f"a build variant must define {name}")
+    return module
 
 
-def add_bench_probe(dest: Path, manifest: dict) -> None:
-    """Copy the probe and let every content script tell it when it has run (tools/bench.py)."""
-    shutil.copy2(BENCH_PROBE, dest / BENCH_PROBE_OUTPUT)
-    for script in manifest.get("content_scripts", []):
-        for name in script["js"]:
-            if name == BENCH_PROBE_OUTPUT:
-                continue
-            with open(dest / name, "a", encoding="utf-8") as file:
-                file.write(f"\n;globalThis.ohneHakenBench?.after({json.dumps(name)});\n")
-
-
-def assemble(target: str, dest: Path, ext_dir: Path, manifest: dict, rules: dict, *, bench: bool = False) -> None:
+def assemble(target: str, dest: Path, ext_dir: Path, manifest: dict, rules: dict, *, variant=None) -> None:
     shutil.copytree(ext_dir, dest, ignore=shutil.ignore_patterns(".*", "__pycache__"))
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     data = json.dumps(rules, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     (dest / RULES_OUTPUT).write_text(
         "// Generated by build.py from rules/*.json: do not edit.\n"
         f'"use strict";\nglobalThis.ohneHakenRules = {data};\n', encoding="utf-8")
-    if bench:
-        add_bench_probe(dest, manifest)
+    if variant is not None:
+        variant.add_files(dest, manifest, target)
     for name in manifest_files(manifest):
         if not (dest / name).is_file():
             raise BuildError(ROOT / "manifest.template.json", f"for {target}",
@@ -260,10 +275,11 @@ def package(source: Path, archive: Path) -> None:
             zf.writestr(info, path.read_bytes(), compresslevel=9)
 
 
-def build(targets, out: Path, check: bool, log, bench: bool = False) -> dict:
+def build(targets, out: Path, check: bool, log, variant=None) -> dict:
     started = time.perf_counter()
-    if bench and out.resolve() == (ROOT / "dist").resolve():
-        raise BuildError(out, "", "a bench build never goes into dist/: pass --out with another folder")
+    dist = (ROOT / "dist").resolve()
+    if variant is not None and (out.resolve() == dist or dist in out.resolve().parents):
+        raise BuildError(out, "", f"a {variant.NAME} build never goes into dist/: pass --out with another folder")
     version = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
     if not re.fullmatch(r"\d+(\.\d+){0,3}", version):
         raise BuildError(ROOT / "VERSION", "line 1", f"'{version}' is not a version like 1.2.3")
@@ -271,8 +287,8 @@ def build(targets, out: Path, check: bool, log, bench: bool = False) -> dict:
     locales = load_locales(ext_dir)
     rules = load_rules(ROOT / "rules", locales)
     manifests = {t: render_manifest(ROOT / "manifest.template.json", t, version, rules) for t in targets}
-    if bench:
-        manifests = {t: with_bench_probe(m) for t, m in manifests.items()}
+    if variant is not None:
+        manifests = {t: variant.manifest(json.loads(json.dumps(m)), t) for t, m in manifests.items()}
     log(1, f"rules: {len(rules['sites'])} site(s), {len(rules['flows'])} flow(s); locales: {', '.join(sorted(locales))}")
     if check:
         log(1, f"check passed in {time.perf_counter() - started:.2f} s (nothing written)")
@@ -283,7 +299,7 @@ def build(targets, out: Path, check: bool, log, bench: bool = False) -> dict:
     try:
         produced = []
         for target in targets:
-            assemble(target, staging / target, ext_dir, manifests[target], rules, bench=bench)
+            assemble(target, staging / target, ext_dir, manifests[target], rules, variant=variant)
             log(2, f"{target}: copied extension/, wrote manifest.json and {RULES_OUTPUT}")
             archive = f"ohne-haken-{version}-{target}.{PACKAGE_SUFFIX[target]}"
             package(staging / target, staging / archive)
@@ -319,7 +335,10 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "dist", metavar="DIR",
                         help="output folder (default: dist/); replaced only after a successful build")
     parser.add_argument("--bench", action="store_true",
-                        help="add the benchmark probe (tools/bench-probe.js) for tools/bench.py; "
+                        help="add the benchmark probe for tools/bench.py (the variant tools/bench_build.py); "
+                             "needs --out, never writes dist/")
+    parser.add_argument("--variant", type=Path, metavar="FILE",
+                        help="a build variant for tools and tests (a Python file, see load_variant); "
                              "needs --out, never writes dist/")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each step")
@@ -332,7 +351,9 @@ def main(argv=None) -> int:
 
     targets = TARGETS if args.target == "all" else (args.target,)
     try:
-        build(targets, args.out.resolve(), args.check, log, bench=args.bench)
+        variant_path = BENCH_VARIANT if args.bench else args.variant
+        variant = load_variant(variant_path.resolve()) if variant_path else None
+        build(targets, args.out.resolve(), args.check, log, variant=variant)
     except BuildError as err:
         print(f"build.py: error: {err}", file=sys.stderr)
         return 1

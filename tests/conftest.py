@@ -45,7 +45,7 @@ def browser_session(request, dist, server):
 def browser(browser_session):
     """The session's browser, checked for content-script errors after each test."""
     browser_session.errors.clear()
-    browser_session.requests.clear()
+    browser_session.forget_requests()
     yield browser_session
     errors = list(browser_session.errors)
     browser_session.errors.clear()
@@ -80,4 +80,3 @@ def popup(browser, popup_window):
     p = Popup(browser, *popup_window)
     yield p
     p.close_tabs()
-    browser.requests[:] = [url for url in browser.requests if not url.startswith(tuple(p.expected_requests))]

@@ -14,6 +14,7 @@ conftest.py; tools/demo.py and tools/bench.py start their browsers with it too.
 from __future__ import annotations
 
 import functools
+import http.client
 import http.server
 import importlib.util
 import json
@@ -24,6 +25,8 @@ import stat
 import subprocess
 import sys
 import threading
+import time
+import urllib.parse
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,16 +41,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-MAPPED_HOSTS = ("www.o2online.de", "o2online.de", "login.o2online.de",  # O2's portal and login
-                "www.telefonica.de", "telefonica.de", "consenthub.utiq.com",  # the other opt-outs (walkthroughs)
-                "www.vodafone.de", "www.anbieter.example")  # other providers: no access until "Diese Seite prüfen"
 FIREFOX_UUID = "6f0e4a3c-2b1d-4c5e-8f90-a1b2c3d4e5f6"
 EXTENSION_SCHEMES = ("moz-extension://", "chrome-extension://")
 BROWSERS = [b for b in os.environ.get("OHNE_HAKEN_BROWSERS", "firefox,chromium").split(",") if b]
 WAIT_SECONDS = 10
 LOCALE_REGION = {"de": "DE", "en": "US"}  # region for the Accept-Language / --lang of a UI locale
 API = "const api = globalThis.browser ?? chrome; const done = arguments[arguments.length - 1];"
-SCHEMA_VERSION_KEY = "schemaVersion"
 
 
 # ---- build and server ---------------------------------------------------------------------
@@ -61,8 +60,73 @@ def build_release(*args: str) -> None:
         pytest.exit(f"build failed:\n{result.stderr}", returncode=1)
 
 
+# ---- the fixture server, which is also every browser's HTTP proxy ------------------------
+#
+# Every request a browser makes goes through the proxy (Firefox: network.proxy.* prefs; Chromium:
+# --proxy-server, loopback included), so none leaves unseen: pages, content scripts, the
+# background page and the service worker alike. The proxy serves tests/fixtures/ for the hosts of
+# rules/*.json (the sites' match patterns) and of the fixture table; it records every request and
+# answers all others (and every https CONNECT) with an error: nothing reaches the internet.
+
+def rule_sites() -> list[dict]:
+    """The sites of rules/*.json: name, match patterns and access ("install" or "on-request")."""
+    sites = []
+    for path in sorted((ROOT / "rules").rglob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(doc, dict) and doc.get("kind") == "site":
+            sites.append({"name": doc["name"], "matches": doc["matches"], "access": doc.get("access", "install")})
+    return sites
+
+
+def pattern_covers(pattern: str, host: str) -> bool:
+    """Does a match pattern's host part ("*", "*.example.de" or a name) cover this host name?"""
+    wanted = pattern.split("://", 1)[-1].split("/", 1)[0]
+    if wanted == "*":
+        return True
+    if wanted.startswith("*."):
+        return host == wanted[2:] or host.endswith(wanted[1:])
+    return host == wanted
+
+
+def site_of(host: str) -> dict | None:
+    """The rules site whose patterns cover `host`, or None."""
+    return next((site for site in RULE_SITES if any(pattern_covers(p, host) for p in site["matches"])), None)
+
+
+def fixture_table_hosts() -> set[str]:
+    """The hosts named in the fixture table (tests/fixtures/engine/cases.json, `host`), such as a
+    provider without a rules file of its own."""
+    cases = json.loads((FIXTURES / "engine" / "cases.json").read_text(encoding="utf-8"))
+    return {case["host"] for case in cases if "host" in case}
+
+
+def now_ms() -> int:
+    """Now, as Date.now() says it in the browser (same machine, same clock)."""
+    return int(time.time() * 1000)
+
+
+def storage_keys() -> dict[str, str]:
+    """storage.local's keys, read from their one home: KEYS in background/storage-schema.js
+    (tests/test_storage.py checks that the extension's own reading gives the same)."""
+    text = (ROOT / "extension" / "background" / "storage-schema.js").read_text(encoding="utf-8")
+    block = text.split("const KEYS = Object.freeze({", 1)[1].split("});", 1)[0]
+    return dict(re.findall(r'^\s*(\w+): "([^"]+)",', block, re.MULTILINE))
+
+
+KEYS = storage_keys()
+RULE_SITES = rule_sites()
+LOOPBACK = {"127.0.0.1", "localhost"}
+FIXTURE_HOSTS = fixture_table_hosts()
+LOCAL_SERVERS: dict[int, http.server.ThreadingHTTPServer] = {}  # every fixture server of this process, by port
+
+
+def served(host: str) -> bool:
+    """Is `host` one the fixture server answers for (it never leaves the machine)?"""
+    return host in LOOPBACK or host in FIXTURE_HOSTS or site_of(host) is not None
+
+
 class FixtureHandler(http.server.SimpleHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
+    requests: ClassVar[list[str]] = []  # every request any fixture server in this process saw (URLs)
 
     def log_message(self, format, *args):
         pass
@@ -71,15 +135,76 @@ class FixtureHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def _target(self) -> tuple[str, str, int, str]:
+        """(url, host, port, path) of the request: an absolute URL when it came as a proxy request."""
+        if self.path.startswith(("http://", "https://")):
+            url = urllib.parse.urlsplit(self.path)
+            host, port, path = url.hostname or "", url.port or 80, url.path + (f"?{url.query}" if url.query else "")
+            return self.path, host, port, path
+        host_header = self.headers.get("Host", "")
+        host, _, port = host_header.partition(":")
+        return f"http://{host_header}{self.path}", host, int(port or 80), self.path
+
+    def _record(self, url: str):
+        FixtureHandler.requests.append(url)
+        self.server.log.append(url)
+
     def do_GET(self):
-        FixtureHandler.requests.append(f"{self.headers.get('Host', '')}{self.path}")
+        url, host, port, path = self._target()
+        self._record(url)
+        if not served(host):
+            self.send_error(502, "not a fixture host: the harness answers for the hosts of rules/ and the fixture table only")
+            return
+        if port != self.server.server_address[1] and port in LOCAL_SERVERS:
+            self._forward(port, path)  # another fixture server of this process (tests/test_popup.py's)
+            return
+        self.path = path
         super().do_GET()
+
+    def do_HEAD(self):
+        url, host, _port, path = self._target()
+        self._record(url)
+        if not served(host):
+            self.send_error(502)
+            return
+        self.path = path
+        super().do_HEAD()
+
+    def _refuse(self):
+        """Any other method, and https (CONNECT): recorded, never served, never passed on."""
+        if self.command == "CONNECT":
+            host, _, port = self.path.partition(":")
+            self._record(f"https://{host}{'' if port in ('', '443') else ':' + port}/")
+        else:
+            self._record(self._target()[0])
+        self.send_error(502, "the fixture server serves nothing but GET and HEAD")
+
+    do_CONNECT = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _refuse
+
+    def _forward(self, port: int, path: str):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", path, headers={k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"})
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        self.send_response_only(response.status, response.reason)
+        for key, value in response.getheaders():
+            if key.lower() not in ("connection", "transfer-encoding", "content-length"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        http.server.BaseHTTPRequestHandler.end_headers(self)
+        self.wfile.write(body)
 
 
 def serve(handler: type[http.server.SimpleHTTPRequestHandler] = FixtureHandler) -> http.server.ThreadingHTTPServer:
-    """tests/fixtures/ on a free loopback port, in a daemon thread (tools/demo.py uses it too)."""
+    """tests/fixtures/ on a free loopback port, in a daemon thread; also the browsers' HTTP proxy.
+    `httpd.log` lists the URL of every request it saw (tools/demo.py uses it too)."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(FIXTURES)))
     httpd.daemon_threads = True
+    httpd.log = []
+    LOCAL_SERVERS[httpd.server_address[1]] = httpd
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
 
@@ -100,35 +225,60 @@ def geckodriver_path() -> str:
     return str(binary)
 
 
-def start_firefox(dist: Path, headless: bool = True, locale: str = "de"):
+def gecko_id(dist: Path) -> str:
     manifest = json.loads((dist / "firefox" / "manifest.json").read_text())
-    gecko_id = manifest["browser_specific_settings"]["gecko"]["id"]
+    return manifest["browser_specific_settings"]["gecko"]["id"]
+
+
+def start_firefox(dist: Path, proxy_port: int, headless: bool = True, locale: str = "de"):
     options = webdriver.FirefoxOptions()
     if headless:
         options.add_argument("-headless")
     options.add_argument("-remote-allow-system-access")
-    options.set_preference("network.dns.localDomains", ",".join(MAPPED_HOSTS))
-    options.set_preference("extensions.webextensions.uuids", json.dumps({gecko_id: FIREFOX_UUID}))
+    for key, value in {"network.proxy.type": 1, "network.proxy.share_proxy_settings": True,
+                       "network.proxy.http": "127.0.0.1", "network.proxy.http_port": proxy_port,
+                       "network.proxy.ssl": "127.0.0.1", "network.proxy.ssl_port": proxy_port,
+                       "network.proxy.no_proxies_on": "", "network.proxy.allow_hijacking_localhost": True}.items():
+        options.set_preference(key, value)  # everything through the fixture server, loopback too
+    # Firefox's own remote settings (blocklists and the like) would be the only other traffic.
+    options.set_preference("services.settings.server", "data:,#remote-settings-dummy/v1")
+    options.set_preference("extensions.webextensions.uuids", json.dumps({gecko_id(dist): FIREFOX_UUID}))
     options.set_preference("intl.locale.requested", locale)
     options.set_preference("intl.accept_languages", f"{locale}-{LOCALE_REGION[locale]}, {locale}")
     options.enable_bidi = True
-    driver = webdriver.Firefox(options=options, service=FirefoxService(executable_path=geckodriver_path()))
+    # Lets services.settings.server (above) apply in a release build of Firefox.
+    service = FirefoxService(executable_path=geckodriver_path(), env={**os.environ, "MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"})
+    driver = webdriver.Firefox(options=options, service=service)
     driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
     return driver, f"moz-extension://{FIREFOX_UUID}"
 
 
-def start_chromium(dist: Path, locale: str = "de"):
+def start_chromium(dist: Path, proxy_port: int, locale: str = "de"):
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                # Chromium's own traffic (time, sign-in, optimisation hints, update checks) stays off,
+                # so every request the proxy sees is the page's or the extension's.
+                "--disable-features=OptimizationHints,OptimizationGuideModelDownloading,NetworkTimeServiceQuerying,"
+                "MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+                "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--no-pings",
+                "--disable-default-apps", "--metrics-recording-only", "--password-store=basic", "--use-mock-keychain",
+                "--disable-breakpad", "--no-default-browser-check", "--disable-component-extensions-with-background-pages",
+                "--extensions-update-frequency=31536000", "--gaia-url=http://127.0.0.1:1/", "--lso-url=http://127.0.0.1:1/",
+                "--component-updater=url-source=http://127.0.0.1:1/",
                 "--disable-sync", f"--lang={locale}-{LOCALE_REGION[locale]}", "--enable-unsafe-extension-debugging",
                 "--remote-debugging-pipe",
-                "--host-resolver-rules=" + ", ".join(f"MAP {h} 127.0.0.1" for h in MAPPED_HOSTS)):
+                # Everything through the fixture server: "<-loopback>" undoes the implicit bypass of
+                # localhost and 127.0.0.1; no name is looked up by the browser itself.
+                f"--proxy-server=http://127.0.0.1:{proxy_port}", "--proxy-bypass-list=<-loopback>"):
         options.add_argument(arg)
     # runtime.reload() loads an unpacked extension again only in developer mode; without it the
     # extension stays unloaded and its pages show ERR_BLOCKED_BY_CLIENT (tests/test_storage.py).
-    options.add_experimental_option("prefs", {"extensions": {"ui": {"developer_mode": True}}})
+    # The password manager's leak check would ask Google about the mock portal's password.
+    options.add_experimental_option("prefs", {
+        "extensions": {"ui": {"developer_mode": True}}, "signin": {"allowed": False}, "credentials_enable_service": False,
+        "profile": {"password_manager_enabled": False, "password_manager_leak_detection": False}})
     options.enable_bidi = True
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path))
@@ -145,7 +295,10 @@ class Browser:
         self.errors: list[str] = []
         driver.set_page_load_timeout(15)
         driver.set_window_size(1280, 1000)
-        self.requests: list[str] = []
+        self.requests: list[str] = []  # seen over BiDi (pages, frames, extension pages)
+        self.expected: list[str] = []  # URL prefixes a test asks for on purpose (follow_new_tab)
+        self.proxy_log = LOCAL_SERVERS[port].log  # every request the browser sent, background included
+        self.proxy_mark = len(self.proxy_log)
         driver.script.add_error_handler(self._on_error)
         driver.script.add_console_handler(self._on_console)
         driver.network.add_event_handler("before_request_sent", self._on_request)
@@ -167,11 +320,28 @@ class Browser:
         if url:
             self.requests.append(url)
 
+    def forget_requests(self):
+        """Start a new record (each test's): what the browser asks for from now on."""
+        self.requests.clear()
+        self.expected.clear()
+        self.proxy_mark = len(self.proxy_log)
+
+    def expect(self, prefix: str):
+        """A request to `prefix` (an https address a test opens on purpose) is not foreign. A
+        refused https request shows up at the proxy as its origin only (CONNECT)."""
+        parts = urllib.parse.urlsplit(prefix)
+        self.expected += [prefix, f"{parts.scheme}://{parts.netloc}/"]
+
     def foreign_requests(self) -> list[str]:
-        """Requests to anything but the fixture server and the extension's own files."""
-        allowed = [f"http://{host}:{self.port}/" for host in (*MAPPED_HOSTS, "127.0.0.1")]
-        allowed += [f"{self.extension_base}/", "about:", "data:", "blob:"]
-        return [url for url in self.requests if not url.startswith(tuple(allowed))]
+        """Requests to anything but the fixture server's hosts and the extension's own files: what
+        the proxy saw (every request, the background's and the service worker's too) and what
+        BiDi saw (also requests that never reached the network)."""
+        def local(url: str) -> bool:
+            if url.startswith((f"{self.extension_base}/", "about:", "data:", "blob:", *self.expected)):
+                return True
+            parts = urllib.parse.urlsplit(url)
+            return parts.scheme == "http" and served(parts.hostname or "")
+        return [url for url in [*self.proxy_log[self.proxy_mark:], *self.requests] if not local(url)]
 
     def _on_error(self, entry):
         if self._from_extension(entry):
@@ -219,11 +389,20 @@ class Browser:
                 "api.storage.local.get(null).then((all) => api.storage.local.remove("
                 "Object.keys(all).filter((key) => key !== arguments[0])))"
                 ".then(() => api.storage.session.clear()).then(() => done(true), () => done(false));",
-                SCHEMA_VERSION_KEY)
+                KEYS["schemaVersion"])
         self.wait(cleared, message="the extension's storage could not be cleared")
 
     def open_unmapped(self, path: str):
         self.driver.get(f"http://127.0.0.1:{self.port}/{path.lstrip('/')}")
+
+    def open_as_user(self, path: str, host: str = "www.o2online.de", popup: Popup | None = None):
+        """Open a page and bring Ohne Haken onto it as a user would: on a site of rules/ with
+        access "install" it runs by itself; on an on-request site, or a host no rules file
+        covers, the user clicks the toolbar button and presses "Diese Seite prüfen"."""
+        self.open(path, host=host)
+        if needs_request(host):
+            self.fixture_ready()
+            check_page_on_request(self, popup)
 
     def settle(self):
         """Wait until the page is loaded and idle (content scripts run at document_idle)."""
@@ -299,18 +478,107 @@ class Browser:
             self.driver.quit()
 
 
-def start_browser(name: str, dist: Path, port: int, locale: str = "de") -> Browser:
-    """Start one browser; `locale` is the UI language asked for (it needs the browser's language pack)."""
+def start_browser(name: str, dist: Path, port: int, locale: str = "de", headless: bool = True) -> Browser:
+    """Start one browser with the fixture server at `port` as its proxy; `locale` is the UI language
+    asked for (it needs the browser's language pack). Chromium runs headless always."""
     if name == "firefox":
-        driver, base = start_firefox(dist, locale=locale)
+        driver, base = start_firefox(dist, port, headless=headless, locale=locale)
     elif name == "chromium":
-        driver, base = start_chromium(dist, locale=locale)
+        driver, base = start_chromium(dist, port, locale=locale)
     else:
         raise pytest.UsageError(f"unknown browser {name!r} in OHNE_HAKEN_BROWSERS")
-    return Browser(name, driver, base, port)
+    browser = Browser(name, driver, base, port)
+    browser.gecko_id = gecko_id(dist) if name == "firefox" else None
+    return browser
 
 
 _start = start_browser  # the name tools/bench.py uses
+
+
+# ---- sites with access on request: the toolbar button and "Diese Seite prüfen" ------------
+
+def needs_request(host: str) -> bool:
+    """Does Ohne Haken reach pages on `host` only when the user asks (access "on-request", or no
+    rules file at all: the generic words)?"""
+    site = site_of(host)
+    return host not in LOOPBACK and (site is None or site["access"] == "on-request")
+
+
+def cdp(driver, method: str, params: dict | None = None) -> dict:
+    """A Chrome DevTools Protocol command sent through WebDriver BiDi (goog:cdp.sendCommand): on
+    that channel the Extensions domain is allowed, on chromedriver's own CDP endpoint it is not."""
+    def command():
+        answer = yield {"method": "goog:cdp.sendCommand", "params": {"method": method, "params": params or {}}}
+        return answer
+    return driver._websocket_connection.execute(command())["result"]
+
+
+def click_toolbar_button(browser: Browser):
+    """The browser's own handler for a click on Ohne Haken's toolbar button, for the active tab of
+    the current window: it grants activeTab and opens the popup. An open popup is closed first
+    (a second click would only close it), as the user would have done.
+    Firefox: the browser action's triggerAction, run in the browser's chrome context. Chromium:
+    CDP Extensions.triggerAction on the tab's target (needs --enable-unsafe-extension-debugging)."""
+    driver = browser.driver
+    if browser.name == "firefox":
+        with driver.context(driver.CONTEXT_CHROME):
+            driver.execute_async_script("""
+              const done = arguments[arguments.length - 1];
+              const {ExtensionParent} = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
+              const extension = ExtensionParent.GlobalManager.getExtension(arguments[0]);
+              const open = [...document.querySelectorAll("panel")].filter((p) => p.state === "open" || p.state === "showing");
+              Promise.all(open.map((p) => new Promise((resolve) => {
+                p.addEventListener("popuphidden", resolve, {once: true});
+                p.hidePopup();
+              }))).then(() => {
+                ExtensionParent.apiManager.global.browserActionFor(extension).triggerAction(window);
+                done();
+              });
+            """, browser.gecko_id)
+        return
+    # Chromium: the popup opens as a page target of its own; chromedriver hangs on every window
+    # command while it is open, so it is closed as soon as it is there (activeTab stays granted).
+    extension_id = browser.extension_base.split("://", 1)[1]
+    popup_page = f"{browser.extension_base}/popup/popup.html"
+    url = driver.current_url
+    before = {t["targetId"] for t in cdp(driver, "Target.getTargets")["targetInfos"]}
+    tabs = [t["targetId"] for t in cdp(driver, "Target.getTargets", {"filter": [{"type": "tab"}]})["targetInfos"]
+            if t["url"] == url]
+    assert len(tabs) == 1, f"no single tab with {url}"
+    cdp(driver, "Extensions.triggerAction", {"id": extension_id, "targetId": tabs[0]})
+
+    def toolbar_popup() -> str | None:
+        return next((t["targetId"] for t in cdp(driver, "Target.getTargets")["targetInfos"]
+                     if t["targetId"] not in before and t["type"] == "page" and t["url"] == popup_page), None)
+    browser.wait(toolbar_popup, message="the toolbar click opened no popup")
+    cdp(driver, "Target.closeTarget", {"targetId": toolbar_popup()})
+
+
+def check_page_on_request(browser: Browser, popup: Popup | None = None):
+    """Toolbar button, then "Diese Seite prüfen" in the popup page (in `popup`'s window, else in a
+    tab of its own, closed afterwards); back on the page once its panel is there."""
+    driver = browser.driver
+    page, url = driver.current_window_handle, driver.current_url
+    click_toolbar_button(browser)
+    if popup is not None:
+        popup.to(popup.handle)
+    else:
+        driver.switch_to.new_window("tab")
+    browser.open_extension_page("popup/popup.html")
+    tabs = driver.execute_async_script(API + "api.tabs.query({}).then((t) => done(t.map((x) => [x.id, x.url ?? null])));")
+    ids = [tab_id for tab_id, tab_url in tabs if tab_url == url]
+    assert len(ids) == 1, f"the toolbar click gave no access to {url}: {tabs}"
+    browser.open_extension_page(f"popup/popup.html?tab={ids[0]}")
+    shown = "const e = document.querySelector(arguments[0]); return !!e && !e.closest('[hidden]');"
+    browser.wait(lambda: browser.js(shown, '[data-action="check-page"]'),
+                 message="no 'Diese Seite prüfen' after the toolbar click")
+    driver.find_element(By.CSS_SELECTOR, '[data-action="check-page"]').click()
+    browser.wait(lambda: browser.js("return document.body.dataset.currentView") == "portal",
+                 message="the page did not answer after checking")
+    if popup is None:
+        driver.close()
+    driver.switch_to.window(page)
+    browser.panel()
 
 
 def follow_new_tab(browser: Browser, click, url: str, before: set[str]):
@@ -333,9 +601,9 @@ def follow_new_tab(browser: Browser, click, url: str, before: set[str]):
         driver.switch_to.window(opened.pop())
         return driver.current_url == url and driver.execute_script(error_page) in (url, "chrome-error://chromewebdata/")
 
+    browser.expect(url)
     WebDriverWait(browser.driver, 10, 0.05, ignored_exceptions=(WebDriverException,)).until(
         new_tab_shows, f"no new tab with {url}")
-    browser.requests[:] = [seen for seen in browser.requests if not seen.startswith(url)]
 
 
 def open_after_error_page(browser: Browser, path: str, host: str = "www.o2online.de"):
@@ -359,7 +627,6 @@ class Popup:
 
     def __init__(self, browser, main: str, handle: str):
         self.b, self.main, self.handle = browser, main, handle
-        self.expected_requests: list[str] = []  # URL prefixes a test loads on purpose beyond the fixture server
 
     # -- windows --
     def to(self, handle: str):
@@ -426,7 +693,6 @@ class Popup:
 
     def follow_new_tab(self, css: str, url: str, before: set[str]):
         """Press the popup's button that opens `url` in a new tab, and switch to that tab."""
-        self.expected_requests.append(url)  # its BiDi event may arrive late
         follow_new_tab(self.b, lambda: self.press(css), url, before)
 
 

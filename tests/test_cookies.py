@@ -4,6 +4,9 @@ accepted, never hidden without declining."""
 
 from __future__ import annotations
 
+import json
+
+from harness import KEYS
 from selenium.webdriver.common.by import By
 
 UC_CHOICE = "return localStorage.getItem('mock_uc_choice')"  # the page's own record of the choice
@@ -16,7 +19,8 @@ def fresh_visitor(browser):
 
 
 def auto_decline_stored(browser) -> bool:
-    return '"autoDeclineCookies": true' in browser.stored()
+    text = browser.stored()
+    return text.startswith("{") and json.loads(text).get(KEYS["autoDeclineCookies"]) is True
 
 
 def set_auto_decline(browser, on: bool):

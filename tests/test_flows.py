@@ -10,7 +10,7 @@ import datetime
 import json
 
 import pytest
-from harness import Tour, click_button, follow_new_tab, open_after_error_page, type_into
+from harness import KEYS, Tour, click_button, follow_new_tab, open_after_error_page, type_into
 
 TELEFONICA = "www.telefonica.de"
 UTIQ = "consenthub.utiq.com"
@@ -127,7 +127,7 @@ def test_utiq_offered_when_the_o2_walkthrough_finishes(browser, tour):
     finally:
         browser.driver.close()
         browser.driver.switch_to.window(main)
-    flows_done = json.loads(browser.stored())["flowsDone"]
+    flows_done = json.loads(browser.stored())[KEYS["flowsDone"]]
     assert flows_done == {"utiq-optout": today}  # only the date, and only for the flow that expires
 
 
@@ -150,7 +150,7 @@ def test_popup_offers_the_other_opt_outs_and_reminds_after_a_year(browser, popup
 
     def done_days_ago(days: int):
         day = (datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=days)).isoformat()
-        popup.call("api.storage.local.set({flowsDone: {'utiq-optout': arguments[0]}}).then(() => done());", day)
+        popup.call("api.storage.local.set(arguments[0]).then(() => done());", {KEYS["flowsDone"]: {"utiq-optout": day}})
         return day
 
     done_days_ago(30)

@@ -2,19 +2,17 @@
 
 Ohne Haken has no access to these sites at install. The access comes from the user's click on the
 toolbar button (activeTab), and the popup's button loads the packaged content scripts into that
-one page (scripting.executeScript). The test takes the real path in Firefox: Firefox's own handler
-for a toolbar-button click (the browser action's triggerAction, run in the browser's chrome
-context, as the click itself would) grants activeTab and opens the popup; the test then presses
-"Diese Seite prüfen" in the popup page opened in a tab (?tab=<id>). Nothing is injected by the test.
-
-Chromium grants activeTab only for a real click on its toolbar or a keyboard shortcut, neither of
-which WebDriver can perform (and its permission prompt cannot be answered from WebDriver), so in
-Chromium only the "no access until asked" half runs.
+one page (scripting.executeScript). The tests take the real path in both browsers: the browser's
+own handler for a toolbar-button click (Firefox: the browser action's triggerAction in the chrome
+context; Chromium: CDP Extensions.triggerAction) grants activeTab and opens the popup; the test
+then presses "Diese Seite prüfen" in the popup page opened in a window (?tab=<id>). Nothing is
+injected by the test (harness.check_page_on_request). tests/test_engine.py runs the same pages
+from the fixture table (cases.json, with their hosts) through the same path.
 """
 
 from __future__ import annotations
 
-import pytest
+from harness import check_page_on_request
 
 VODAFONE = "www.vodafone.de"
 PROVIDER = "www.anbieter.example"
@@ -31,44 +29,14 @@ def page_tab_id(popup) -> int:
     return ids[0]
 
 
-def click_toolbar_button(browser):
-    """Firefox's handler for a click on Ohne Haken's toolbar button in the main window. The popup it
-    opens stays open in a headless browser; a second click would only close it, so an open one is
-    closed first, as the user would have done."""
-    driver = browser.driver
-    with driver.context(driver.CONTEXT_CHROME):
-        driver.execute_async_script("""
-          const done = arguments[arguments.length - 1];
-          const {ExtensionParent} = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
-          const extension = ExtensionParent.GlobalManager.getExtension("ohne-haken@ohne-haken.de");
-          const open = [...document.querySelectorAll("panel")].filter((p) => p.state === "open" || p.state === "showing");
-          Promise.all(open.map((p) => new Promise((resolve) => {
-            p.addEventListener("popuphidden", resolve, {once: true});
-            p.hidePopup();
-          }))).then(() => {
-            ExtensionParent.apiManager.global.browserActionFor(extension).triggerAction(window);
-            done();
-          });
-        """)
-
-
 def check_page(browser, popup, path: str, host: str):
     """Open a page, click the toolbar button, press "Diese Seite prüfen"; back on the page."""
-    if browser.name != "firefox":
-        pytest.skip("WebDriver cannot click Chromium's toolbar button (activeTab) nor answer its permission prompt")
     popup.to(popup.main)
     browser.open(path, host=host)
     browser.fixture_ready()
-    tab = page_tab_id(popup)
-    popup.to(popup.main)
-    click_toolbar_button(browser)
-    popup.open(tab=tab)
-    browser.wait(lambda: popup.shown('[data-action="check-page"]'), message="no 'Diese Seite prüfen' after the toolbar click")
-    popup.press('[data-action="check-page"]')
-    browser.wait(lambda: popup.view() == "portal", message="the page did not answer after checking")
+    check_page_on_request(browser, popup)
     assert not popup.shown('[data-role="tour"]')  # no walkthrough for this site
     popup.to(popup.main)
-    browser.panel()
 
 
 def test_no_access_until_asked(browser, popup):

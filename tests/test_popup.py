@@ -14,7 +14,7 @@ import re
 import time
 
 import pytest
-from harness import FixtureHandler, open_after_error_page, serve
+from harness import KEYS, FixtureHandler, now_ms, open_after_error_page, serve
 from selenium.webdriver.common.by import By
 
 SHOWN = "const h = document.getElementById('{id}'); return !!h && h.isConnected && getComputedStyle(h).display !== 'none';"
@@ -42,7 +42,6 @@ def in_window(browser, popup, handle, script: str, *args):
 
 def test_count_clear_all_and_badges(browser, popup, cacheable_port):
     page = popup.main
-    popup.expected_requests.append(f"http://www.o2online.de:{cacheable_port}/")
     browser.driver.get(f"http://www.o2online.de:{cacheable_port}/engine/o2-2012-form.html")
     browser.fixture_ready()
     browser.wait(lambda: browser.active_count() == 6)
@@ -101,7 +100,7 @@ def test_walkthrough_and_launcher_setting(browser, popup):
     assert in_window(browser, popup, popup.main, launcher_shown)
     popup.press('[data-setting="showLauncher"]')
     browser.wait(lambda: not in_window(browser, popup, popup.main, launcher_shown), message="the launcher stayed")
-    assert popup.stored("showLauncher") is False
+    assert popup.stored(KEYS["showLauncher"]) is False
     popup.press('[data-setting="showLauncher"]')
     browser.wait(lambda: in_window(browser, popup, popup.main, launcher_shown), message="the launcher did not come back")
 
@@ -114,11 +113,11 @@ def test_walkthrough_and_launcher_setting(browser, popup):
     browser.wait(lambda: popup.shown('[data-action="end-tour"]') and not popup.shown('[data-action="resume-tour"]'))
     popup.press('[data-action="end-tour"]')
     browser.wait(lambda: not in_window(browser, popup, popup.main, tour_shown), message="the walkthrough did not stop")
-    browser.wait(lambda: popup.stored("tour") is None and popup.shown('[data-action="start-tour"]'))
+    browser.wait(lambda: popup.stored(KEYS["tour"]) is None and popup.shown('[data-action="start-tour"]'))
 
     # A walkthrough running elsewhere (stored after this page loaded) is continued here.
-    popup.call("api.storage.local.set({tour: {flow: 'o2-today', step: 'meine-daten', reached: 6,"
-               " updated: Date.now(), manualPath: null, manualBest: -1}}).then(() => done());")
+    popup.call("api.storage.local.set(arguments[0]).then(() => done());", {KEYS["tour"]: {
+        "flow": "o2-today", "step": "meine-daten", "reached": 6, "updated": now_ms(), "manualPath": None, "manualBest": -1}})
     browser.wait(lambda: popup.shown('[data-action="resume-tour"]') and not popup.shown('[data-action="start-tour"]'))
     assert not in_window(browser, popup, popup.main, tour_shown)
     popup.press('[data-action="resume-tour"]')

@@ -13,11 +13,12 @@ import contextlib
 import json
 
 import pytest
-from harness import API, Tour, log_in, reset_portal, start_tour
+from harness import API, KEYS, Tour, log_in, now_ms, reset_portal, start_tour
 
 # A Mein o2 page without the side menu: a new walkthrough would start at step 2 ("Mein o2" in the
 # header), a running one at step 7 stays there (tests/test_tour.py::test_missing_target_says_where_to_look).
 UNKNOWN_PAGE = "portal/mein-o2/unbekannt.html"
+TOUR, VERSION, LAUNCHER, AUTO_DECLINE = (KEYS[name] for name in ("tour", "schemaVersion", "showLauncher", "autoDeclineCookies"))
 
 
 @contextlib.contextmanager
@@ -70,10 +71,10 @@ def test_stored_state_of_0_1_0_is_upgraded(browser, tour):
     log_in(browser)
     manual_url = browser.url("portal/mein-o2/meine-daten/?subscriptionId=4711#vertrag")
     with extension_tab(browser):  # storage exactly as 0.1.0 left it, in the middle of a walkthrough
-        call(browser, "api.storage.local.clear().then(() => api.storage.local.set({"
-             "tour: {version: 1, flow: 'o2-today', step: 'meine-daten', reached: 6, updated: Date.now(),"
-             " manualUrl: arguments[0], manualBest: 6}, showLauncher: false, autoDeclineCookies: false})).then(done);",
-             manual_url)
+        call(browser, "api.storage.local.clear().then(() => api.storage.local.set(arguments[0])).then(done);", {
+            TOUR: {"version": 1, "flow": "o2-today", "step": "meine-daten", "reached": 6, "updated": now_ms(),
+                   "manualUrl": manual_url, "manualBest": 6},
+            LAUNCHER: False, AUTO_DECLINE: False})
         old = stored(browser)
 
     # This version's content script leaves the old shape alone until the background migrates it.
@@ -83,14 +84,14 @@ def test_stored_state_of_0_1_0_is_upgraded(browser, tour):
 
     reload_extension(browser)
     with extension_tab(browser):
-        browser.wait(lambda: "schemaVersion" in stored(browser), message="the background did not migrate")
+        browser.wait(lambda: VERSION in stored(browser), message="the background did not migrate")
         new = stored(browser)
     assert new == {
-        "schemaVersion": 2,
-        "tour": {"flow": "o2-today", "step": "meine-daten", "reached": 6, "updated": old["tour"]["updated"],
-                 "manualPath": "/portal/mein-o2/meine-daten/", "manualBest": 6},
-        "showLauncher": False,
-        "autoDeclineCookies": False,
+        VERSION: 2,
+        TOUR: {"flow": "o2-today", "step": "meine-daten", "reached": 6, "updated": old[TOUR]["updated"],
+               "manualPath": "/portal/mein-o2/meine-daten/", "manualBest": 6},
+        LAUNCHER: False,
+        AUTO_DECLINE: False,
     }
     assert "4711" not in json.dumps(new)
 
@@ -107,7 +108,7 @@ def test_reloading_the_extension_mid_walkthrough_keeps_the_step(browser, tour):
     tour.button("tour-next").click()
     tour.wait_step(8)
     with extension_tab(browser):
-        browser.wait(lambda: stored(browser).get("tour", {}).get("manualPath") == "/portal/mein-o2/meine-daten/",
+        browser.wait(lambda: stored(browser).get(TOUR, {}).get("manualPath") == "/portal/mein-o2/meine-daten/",
                      message="the walkthrough did not store the page's path")
         assert "4711" not in json.dumps(stored(browser))  # the page's path, never its address
 
@@ -143,7 +144,7 @@ def test_reloading_the_extension_mid_walkthrough_keeps_the_step(browser, tour):
     browser.driver.refresh()  # the new copy
     tour.wait_step(8)
     with extension_tab(browser):
-        assert stored(browser)["tour"]["step"] == "einstellungen"
+        assert stored(browser)[TOUR]["step"] == "einstellungen"
 
 
 # ---- migrate() on its own, in an extension page that loads the packaged file -------------
@@ -160,35 +161,35 @@ NO_CHANGE = {"set": {}, "remove": []}
 
 MIGRATIONS = {
     "schema 1 to 2": (
-        {"tour": tour_of_0_1_0(), "showLauncher": False, "autoDeclineCookies": True},
-        {"set": {"tour": TOUR_2, "schemaVersion": 2}, "remove": []}),
+        {TOUR: tour_of_0_1_0(), LAUNCHER: False, AUTO_DECLINE: True},
+        {"set": {TOUR: TOUR_2, VERSION: 2}, "remove": []}),
     "schema 1 without a manual step": (
-        {"tour": tour_of_0_1_0(manualUrl=None)},
-        {"set": {"tour": {**TOUR_2, "manualPath": None}, "schemaVersion": 2}, "remove": []}),
+        {TOUR: tour_of_0_1_0(manualUrl=None)},
+        {"set": {TOUR: {**TOUR_2, "manualPath": None}, VERSION: 2}, "remove": []}),
     "schema 1, an address that does not parse": (
-        {"tour": tour_of_0_1_0(manualUrl="not an address")},
-        {"set": {"tour": {**TOUR_2, "manualPath": None}, "schemaVersion": 2}, "remove": []}),
+        {TOUR: tour_of_0_1_0(manualUrl="not an address")},
+        {"set": {TOUR: {**TOUR_2, "manualPath": None}, VERSION: 2}, "remove": []}),
     "already schema 2": (
-        {"schemaVersion": 2, "tour": TOUR_2, "showLauncher": True},
+        {VERSION: 2, TOUR: TOUR_2, LAUNCHER: True},
         NO_CHANGE),
     "a newer schema is left alone": (
-        {"schemaVersion": 3, "tour": tour_of_0_1_0(), "somethingNew": [1, 2]},
+        {VERSION: 3, TOUR: tour_of_0_1_0(), "somethingNew": [1, 2]},
         NO_CHANGE),
     "a broken tour goes, only it": (
-        {"tour": "step 7", "showLauncher": False, "unknownKey": {"a": 1}},
-        {"set": {"schemaVersion": 2}, "remove": ["tour"]}),
+        {TOUR: "step 7", LAUNCHER: False, "unknownKey": {"a": 1}},
+        {"set": {VERSION: 2}, "remove": [TOUR]}),
     "a tour that is an array": (
-        {"tour": [1, 2]},
-        {"set": {"schemaVersion": 2}, "remove": ["tour"]}),
+        {TOUR: [1, 2]},
+        {"set": {VERSION: 2}, "remove": [TOUR]}),
     "empty storage (a new install)": (
         {},
-        {"set": {"schemaVersion": 2}, "remove": []}),
+        {"set": {VERSION: 2}, "remove": []}),
     "the new shape written before the migration ran": (
-        {"tour": TOUR_2},
-        {"set": {"schemaVersion": 2}, "remove": []}),
+        {TOUR: TOUR_2},
+        {"set": {VERSION: 2}, "remove": []}),
     "a broken schemaVersion counts as schema 1": (
-        {"schemaVersion": "2", "tour": tour_of_0_1_0()},
-        {"set": {"schemaVersion": 2, "tour": TOUR_2}, "remove": []}),
+        {VERSION: "2", TOUR: tour_of_0_1_0()},
+        {"set": {VERSION: 2, TOUR: TOUR_2}, "remove": []}),
 }
 
 
@@ -197,8 +198,8 @@ def test_migrate_table(browser):
         call(browser, "const s = document.createElement('script'); s.src = '/background/storage-schema.js';"
              "s.onload = () => done(); document.head.append(s);")
         results = call(browser, """
-            const {migrate, SCHEMA_VERSION} = globalThis.ohneHakenStorageSchema;
-            const out = {SCHEMA_VERSION};
+            const {migrate, SCHEMA_VERSION, KEYS} = globalThis.ohneHakenStorageSchema;
+            const out = {SCHEMA_VERSION, KEYS};
             for (const [name, data] of Object.entries(arguments[0])) {
               const before = JSON.stringify(data);
               const changes = migrate(data);
@@ -208,6 +209,7 @@ def test_migrate_table(browser):
             }
             done(out);""", {name: data for name, (data, _) in MIGRATIONS.items()})
     assert results.pop("SCHEMA_VERSION") == 2
+    assert results.pop("KEYS") == KEYS  # the harness reads the same keys from the same file
     for name, (_, expected) in MIGRATIONS.items():
         result = results[name]
         assert result["changes"] == expected, name

@@ -7,7 +7,7 @@ the login hop, a page where the target is missing, going back, and the keyboard.
 from __future__ import annotations
 
 import pytest
-from harness import Tour, click_button, log_in, press, reset_portal, start_tour, type_into
+from harness import API, KEYS, Tour, click_button, log_in, now_ms, press, reset_portal, start_tour, type_into
 from selenium.webdriver.common.keys import Keys
 
 SECRET_PASSWORD = "Geheim-Passwort-4711"
@@ -219,11 +219,10 @@ def test_keyboard(browser, tour):
 def test_a_stale_walkthrough_does_not_come_back(browser, tour):
     log_in(browser)
     browser.open_extension_page("pages/privacy.html")
-    two_hours_ago = "Date.now() - 2 * 60 * 60 * 1000"
-    browser.driver.execute_async_script(
-        "const done = arguments[arguments.length - 1]; const api = globalThis.browser ?? chrome;"
-        "api.storage.local.set({tour: {flow: 'o2-today', step: 'einstellungen', reached: 7,"
-        f" updated: {two_hours_ago}, manualPath: null, manualBest: -1}}}}).then(() => done());")
+    two_hours_ago = now_ms() - 2 * 60 * 60 * 1000
+    stale = {"flow": "o2-today", "step": "einstellungen", "reached": 7, "updated": two_hours_ago,
+             "manualPath": None, "manualBest": -1}
+    browser.driver.execute_async_script(API + "api.storage.local.set(arguments[0]).then(() => done());", {KEYS["tour"]: stale})
     browser.open("portal/mein-o2/meine-daten/")
     browser.settled()
     assert not tour.host_present()

@@ -45,10 +45,10 @@ def build() -> None:
 def start(headless: bool) -> tuple[conftest.Browser, object]:
     httpd = conftest.serve()
     try:
-        driver, base = conftest.start_firefox(ROOT / "dist", headless=headless)
+        browser = conftest.start_browser("firefox", ROOT / "dist", httpd.server_address[1], headless=headless)
     except conftest.pytest.exit.Exception as err:  # geckodriver missing: the harness says what to do
         sys.exit(f"demo: {err}")
-    return conftest.Browser("firefox", driver, base, httpd.server_address[1]), httpd
+    return browser, httpd
 
 
 def log_in(browser: conftest.Browser) -> None:

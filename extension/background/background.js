@@ -18,9 +18,9 @@
 "use strict";
 
 /* global importScripts -- the service worker's; Firefox's background page has none */
-// Chromium runs one classic script as the service worker; Firefox loads storage-schema.js first
-// (manifest background.scripts).
-if (typeof importScripts === "function" && !globalThis.ohneHakenStorageSchema) importScripts("storage-schema.js");
+// Chromium runs one classic script as the service worker; Firefox loads shared/common.js and
+// storage-schema.js first (manifest background.scripts).
+if (typeof importScripts === "function" && !globalThis.ohneHakenStorageSchema) importScripts("../shared/common.js", "storage-schema.js");
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -28,7 +28,7 @@ const api = globalThis.browser ?? globalThis.chrome;
 // loadTour: the walkthrough's script is injected only into pages that run one.
 const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal", "loadTour"]);
 const TOUR_SCRIPT = "content/tour.js";
-const PENDING_KEY = "pendingTour"; // storage.session: {tabId: {time, flow}} for tabs opened to start a walkthrough
+const PENDING_KEY = globalThis.ohneHakenStorageSchema.SESSION_KEYS.pendingTour; // storage.session: tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
 const COLORS = {sharing: "#b3261e", done: "#1e7b34"};
@@ -51,13 +51,7 @@ function showCount(tabId, active, total) {
   if (text) api.action.setBadgeBackgroundColor({tabId, color: active > 0 ? COLORS.sharing : COLORS.done}).catch(() => {});
 }
 
-/** Does a manifest match pattern's host part cover this host name? */
-function hostMatches(pattern, hostname) {
-  const host = pattern.split("://")[1]?.split("/")[0] ?? "";
-  if (host === "*") return true;
-  if (host.startsWith("*.")) return hostname === host.slice(2) || hostname.endsWith(host.slice(1));
-  return hostname === host;
-}
+const {hostMatches} = globalThis.ohneHakenCommon; // shared/common.js
 
 /** Only https pages where the content script runs may be opened for a walkthrough. */
 function isPortalUrl(value) {

@@ -1,5 +1,6 @@
 /*
- * The layout of storage.local, and the steps that bring stored data from an older layout to
+ * The one home of the storage keys (KEYS, SESSION_KEYS: content scripts, popup, background and
+ * tests read them here), the layout of storage.local, and the steps that bring stored data from an older layout to
  * the current one (docs/PRIVACY.md, "Storage schema and migrations").
  *
  *   schema 1 (0.1.0, no version key): tour {version: 1, flow, step, reached, updated,
@@ -18,7 +19,19 @@
 (function () {
   if (globalThis.ohneHakenStorageSchema) return;
 
-  const VERSION_KEY = "schemaVersion";
+  /** storage.local: every key the extension writes (tests/harness.py reads this list too). */
+  const KEYS = Object.freeze({
+    schemaVersion: "schemaVersion", // the layout of this area (below)
+    tour: "tour", // the running walkthrough (content/tour.js)
+    flowsDone: "flowsDone", // {flow name: "YYYY-MM-DD"} for walkthroughs whose result expires
+    showLauncher: "showLauncher", // the popup's setting; absent means on
+    autoDeclineCookies: "autoDeclineCookies", // the popup's setting; absent means off
+  });
+  /** storage.session (background.js). */
+  const SESSION_KEYS = Object.freeze({
+    pendingTour: "pendingTour", // {tabId: {time, flow}}: tabs opened to start a walkthrough
+  });
+  const VERSION_KEY = KEYS.schemaVersion;
 
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -38,12 +51,12 @@
    */
   const STEPS = [
     function toSchema2(data) {
-      if (!("tour" in data)) return data;
-      if (!isRecord(data.tour)) {
-        delete data.tour;
+      if (!(KEYS.tour in data)) return data;
+      if (!isRecord(data[KEYS.tour])) {
+        delete data[KEYS.tour];
         return data;
       }
-      const tour = data.tour;
+      const tour = data[KEYS.tour];
       if (typeof tour.manualPath !== "string") {
         tour.manualPath = typeof tour.manualUrl === "string" ? pathOf(tour.manualUrl) : null;
       }
@@ -82,5 +95,5 @@
     if (Object.keys(set).length) await area.set(set);
   }
 
-  globalThis.ohneHakenStorageSchema = {SCHEMA_VERSION, VERSION_KEY, migrate, upgrade};
+  globalThis.ohneHakenStorageSchema = {KEYS, SESSION_KEYS, SCHEMA_VERSION, VERSION_KEY, migrate, upgrade};
 })();

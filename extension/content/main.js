@@ -20,7 +20,7 @@
     }
   }
 
-  const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
+  const AUTO_DECLINE_KEY = OH.keys.autoDeclineCookies; // set in the toolbar popup
   const LOAD_WAIT_MS = 3000; // the first scan waits for the page's load event at most this long
   OH.dom.removeStaleUi(document);
 
@@ -73,7 +73,7 @@
   // The walkthrough (content/tour.js) is not injected with the other scripts: most pages never
   // run one. It is loaded into this page by the background when a walkthrough starts or is
   // running here (loadTour), once.
-  const TOUR_KEY = "tour"; // storage.local, the running walkthrough (content/tour.js)
+  const TOUR_KEY = OH.keys.tour; // the running walkthrough (content/tour.js)
   const siteNames = new Set(sites.map((site) => site.name));
   const tourFlows = rules.flows.filter((flow) => siteNames.has(flow.site)).map((flow) => flow.name);
   const tourAvailable = tourFlows.length > 0;

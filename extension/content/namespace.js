@@ -1,6 +1,8 @@
 /*
  * Ohne Haken content scripts: how the parts talk.
  *
+ *   shared/common.js, background/storage-schema.js   helpers and the storage keys, shared
+ *                              with the popup and the background (loaded first)
  *   rules-data.js (generated)  site knowledge: vocabulary, sites, walkthrough flows
  *          |
  *   text.js  dom.js  labels.js   normalise text; walk the DOM (shadow roots, frames); read labels
@@ -53,17 +55,18 @@
     return false;
   }
 
-  /** Does a match pattern's host part ("*", "*.example.de" or a name) cover this host name? */
-  function hostMatches(pattern, hostname) {
-    const host = pattern.split("://")[1]?.split("/")[0] ?? "";
-    if (host === "*") return true;
-    if (host.startsWith("*.")) return hostname === host.slice(2) || hostname.endsWith(host.slice(1));
-    return hostname === host;
-  }
+  const common = globalThis.ohneHakenCommon; // shared/common.js
 
   globalThis.ohneHaken = {
     api,
     alive,
+    /** The storage.local keys (background/storage-schema.js, their one home). */
+    keys: globalThis.ohneHakenStorageSchema.KEYS,
+
+    /** "N still share data" for a snapshot {active, total} (shared with the popup). */
+    countText(snapshot) {
+      return common.countText(snapshot, globalThis.ohneHaken.t);
+    },
 
     /** Run `hook` once when this copy turns out to be orphaned (see `alive`). */
     onRetire(hook) {
@@ -72,7 +75,7 @@
 
     /** The rule sites (rules/*.json, kind "site") whose patterns cover this host name. */
     sitesFor(hostname, rules = globalThis.ohneHakenRules) {
-      return rules.sites.filter((site) => site.matches.some((pattern) => hostMatches(pattern, hostname)));
+      return rules.sites.filter((site) => site.matches.some((pattern) => common.hostMatches(pattern, hostname)));
     },
 
     /** A localised message; `subs` fill $1, $2 ... (messages without them are looked up once). */

@@ -15,7 +15,7 @@
   const {dom} = OH;
   const {el} = dom;
 
-  const LAUNCHER_KEY = "showLauncher"; // set in the toolbar popup; absent means on
+  const LAUNCHER_KEY = OH.keys.showLauncher; // set in the toolbar popup; absent means on
 
   const CSS = `
     :host { all: initial; }
@@ -131,13 +131,6 @@
       (collapsed ? expand : collapse).focus();
     }
 
-    function countText(s) {
-      if (s.total === 0) return OH.t("launcherCount", ["0"]);
-      if (s.active === 0) return OH.t("activeCountNone", ["0"]);
-      if (s.active === 1) return OH.t("activeCountOne");
-      return OH.t("activeCount", [String(s.active)]);
-    }
-
     function renderItems(s) {
       summary.textContent = OH.t("foundSummary", [String(s.total)]);
       list.replaceChildren(...s.items.map((item) => el(doc, "li", {}, [
@@ -179,7 +172,7 @@
       expand.textContent = s.active ? `${OH.t("panelTitle")} (${s.active})` : OH.t("panelTitle");
       panel.classList.toggle("compact", compact);
       panel.setAttribute("aria-label", compact ? OH.t("launcherLabel") : OH.t("panelLabel"));
-      count.textContent = countText(s);
+      count.textContent = OH.countText(s);
       count.classList.toggle("done", s.total > 0 && s.active === 0);
       actionRow.hidden = compact;
       details.hidden = compact;

@@ -23,8 +23,8 @@
   const {dom, text} = OH;
   const {el} = dom;
 
-  const STORAGE_KEY = "tour";
-  const DONE_KEY = "flowsDone"; // {flow name: "YYYY-MM-DD"} for flows whose result expires (renewAfterDays)
+  const STORAGE_KEY = OH.keys.tour;
+  const DONE_KEY = OH.keys.flowsDone; // {flow name: "YYYY-MM-DD"} for flows whose result expires (renewAfterDays)
   const STALE_MS = 60 * 60 * 1000;
   const MISSING_WAIT_MS = 1200; // wait this long for late content before saying "look for ..."
   const DECIDE_DEBOUNCE_MS = 120;

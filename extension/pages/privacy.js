@@ -10,9 +10,7 @@
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
   const PERMISSION_TEXTS = {storage: "privacyPermissionStorage", activeTab: "privacyPermissionActiveTab", scripting: "privacyPermissionScripting"}; // a permission without a text shows its bare name
 
-  document.documentElement.lang = api.i18n.getUILanguage().split("-")[0];
-  for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
-  document.title = t("privacyTitle");
+  globalThis.ohneHakenCommon.localizePage(document, api); // the title too
 
   const manifest = api.runtime.getManifest();
   const permissions = (manifest.permissions || []).map((name) => (PERMISSION_TEXTS[name] ? t(PERMISSION_TEXTS[name]) : name));

@@ -16,13 +16,13 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
   const $ = (selector) => document.querySelector(selector);
-  const TOUR_KEY = "tour"; // the walkthrough's state in storage.local (content/tour.js)
-  const DONE_KEY = "flowsDone"; // {flow: "YYYY-MM-DD"} for walkthroughs whose result expires (content/tour.js)
+  const KEYS = globalThis.ohneHakenStorageSchema.KEYS; // storage.local (background/storage-schema.js)
+  const TOUR_KEY = KEYS.tour; // the walkthrough's state (content/tour.js)
+  const DONE_KEY = KEYS.flowsDone; // {flow: "YYYY-MM-DD"} for walkthroughs whose result expires (content/tour.js)
   const DAY_MS = 24 * 60 * 60 * 1000;
   const rules = globalThis.ohneHakenRules;
 
-  document.documentElement.lang = api.i18n.getUILanguage().split("-")[0];
-  for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+  globalThis.ohneHakenCommon.localizePage(document, api);
 
   const views = {portal: $('[data-view="portal"]'), elsewhere: $('[data-view="elsewhere"]')};
   const count = $('[data-role="active-count"]');
@@ -40,10 +40,10 @@
   const checkFailed = $('[data-role="check-failed"]');
   const tourBox = $('[data-role="tour"]');
   const offersBox = $('[data-role="offers"]');
-  // Settings: each checkbox <input data-setting="KEY" data-default="on|off"> is storage.local KEY
-  // (true or false; absent means the default). The content scripts read them.
-  const settings = [...document.querySelectorAll("input[data-setting]")];
-  const watchedKeys = [TOUR_KEY, DONE_KEY, ...settings.map((box) => box.dataset.setting)];
+  // Settings: each checkbox <input data-setting="NAME" data-default="on|off"> is storage.local
+  // KEYS[NAME] (true or false; absent means the default). The content scripts read them.
+  const settings = [...document.querySelectorAll("input[data-setting]")].filter((box) => Object.hasOwn(KEYS, box.dataset.setting));
+  const watchedKeys = [TOUR_KEY, DONE_KEY, ...settings.map((box) => KEYS[box.dataset.setting])];
 
   let tabId = null;
   let inTab = false; // opened as a page in a tab (by a test or by hand), not from the toolbar
@@ -130,13 +130,6 @@
     return !tabStatus && typeof tabUrl === "string" && /^https?:/.test(tabUrl);
   }
 
-  function countText(s) {
-    if (s.total === 0) return t("launcherCount", ["0"]);
-    if (s.active === 0) return t("activeCountNone", ["0"]);
-    if (s.active === 1) return t("activeCountOne");
-    return t("activeCount", [String(s.active)]);
-  }
-
   function runText(s) {
     const run = s.lastRun;
     if (run?.kind !== "clear") return "";
@@ -153,7 +146,7 @@
     views.elsewhere.hidden = onPortal;
     document.body.dataset.currentView = onPortal ? "portal" : "elsewhere";
     if (onPortal) {
-      count.textContent = countText(tabStatus);
+      count.textContent = globalThis.ohneHakenCommon.countText(tabStatus, t);
       count.classList.toggle("done", tabStatus.total > 0 && tabStatus.active === 0);
       buttons.clearAll.disabled = tabStatus.busy || tabStatus.active === 0;
       buttons.clearAll.textContent = t(tabStatus.busy ? "clearing" : "clearAll");
@@ -172,7 +165,7 @@
     buttons.resumeTour.hidden = !running || Boolean(tabStatus?.tourShown) || !belongsHere;
     buttons.endTour.hidden = !running;
     for (const box of settings) {
-      const value = stored[box.dataset.setting];
+      const value = stored[KEYS[box.dataset.setting]];
       box.checked = typeof value === "boolean" ? value : box.dataset.default === "on";
     }
     document.body.dataset.ready = "true";
@@ -218,7 +211,7 @@
     await refresh();
   });
   for (const box of settings) {
-    box.addEventListener("change", () => api.storage.local.set({[box.dataset.setting]: box.checked}));
+    box.addEventListener("change", () => api.storage.local.set({[KEYS[box.dataset.setting]]: box.checked}));
   }
 
   // Live: the tab reports every change of its count; the walkthrough and the settings live in storage.

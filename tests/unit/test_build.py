@@ -54,7 +54,7 @@ def test_firefox_and_chromium_manifests_differ_only_where_browsers_do(project):
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     firefox, chromium = manifest(project, "firefox"), manifest(project, "chromium")
-    assert firefox["background"] == {"scripts": ["background/storage-schema.js", "background/background.js"]}
+    assert firefox["background"] == {"scripts": ["shared/common.js", "background/storage-schema.js", "background/background.js"]}
     assert chromium["background"] == {"service_worker": "background/background.js"}
     # The service worker loads the migration with importScripts: the file ships beside it.
     assert (project / "dist" / "chromium" / "background" / "storage-schema.js").is_file()
@@ -162,6 +162,10 @@ def break_locale_reference(p):
             {"id": "b", "type": "done", "page": {}, "text": "extName"}]}))
 
 
+def break_caveat_key(p):
+    edit_json(p / "rules" / "flows" / "utiq-optout.json", lambda d: d.update(caveat="noSuchCaveat"))
+
+
 def break_flow_on_request_site(p):
     edit_json(p / "rules" / "flows" / "telefonica-dap.json", lambda d: d.update(site="vodafone"))
 
@@ -195,6 +199,8 @@ BAD_INPUTS = {
     "duplicate names": (break_duplicate_name, "rules/o2online.json", "at /name", "duplicate name 'o2online'"),
     "unknown locale key in a rule": (break_locale_reference, "rules/flows/missing-key.json", "at /steps/0/text",
                                      "locale key 'noSuchMessage' is missing"),
+    "unknown locale key in a caveat": (break_caveat_key, "rules/flows/utiq-optout.json", "at /caveat",
+                                       "locale key 'noSuchCaveat' is missing"),
     "walkthrough on a site without access": (break_flow_on_request_site, "rules/flows/telefonica-dap.json", "at /site",
                                              "site 'vodafone' has access 'on-request'"),
     "unknown offered flow": (break_offered_flow, "rules/flows/o2-today.json", "at /then/1", "unknown flow 'no-such-flow'"),

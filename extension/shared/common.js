@@ -1,0 +1,36 @@
+/*
+ * Small helpers that the content scripts, the extension pages and the background share (each
+ * loads this file: the manifest's content-script list, popup.html and privacy.html, the
+ * background's scripts).
+ * Safe to run twice.
+ */
+"use strict";
+
+(function () {
+  if (globalThis.ohneHakenCommon) return;
+
+  /** Does a match pattern's host part ("*", "*.example.de" or a name) cover this host name? */
+  function hostMatches(pattern, hostname) {
+    const host = pattern.split("://")[1]?.split("/")[0] ?? "";
+    if (host === "*") return true;
+    if (host.startsWith("*.")) return hostname === host.slice(2) || hostname.endsWith(host.slice(1));
+    return hostname === host;
+  }
+
+  /** "N still share data" for a page's {active, total}, in the words `t(key, subs)` gives. */
+  function countText({active, total}, t) {
+    if (total === 0) return t("launcherCount", ["0"]);
+    if (active === 0) return t("activeCountNone", ["0"]);
+    if (active === 1) return t("activeCountOne");
+    return t("activeCount", [String(active)]);
+  }
+
+  /** An extension page (popup, privacy page) in the browser's language: <html lang> and the text
+   *  of every [data-i18n] element (the <title> too). */
+  function localizePage(doc, api) {
+    doc.documentElement.lang = api.i18n.getUILanguage().split("-")[0];
+    for (const element of doc.querySelectorAll("[data-i18n]")) element.textContent = api.i18n.getMessage(element.dataset.i18n) || element.dataset.i18n;
+  }
+
+  globalThis.ohneHakenCommon = {hostMatches, countText, localizePage};
+})();
