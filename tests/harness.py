@@ -106,9 +106,9 @@ def now_ms() -> int:
 
 
 def storage_keys() -> dict[str, str]:
-    """storage.local's keys, read from their one home: KEYS in background/storage-schema.js
+    """storage.local's keys, read from their one home: KEYS in extension/shared/common.js
     (tests/test_storage.py checks that the extension's own reading gives the same)."""
-    text = (ROOT / "extension" / "background" / "storage-schema.js").read_text(encoding="utf-8")
+    text = (ROOT / "extension" / "shared" / "common.js").read_text(encoding="utf-8")
     block = text.split("const KEYS = Object.freeze({", 1)[1].split("});", 1)[0]
     return dict(re.findall(r'^\s*(\w+): "([^"]+)",', block, re.MULTILINE))
 
@@ -147,7 +147,7 @@ class FixtureHandler(http.server.SimpleHTTPRequestHandler):
 
     def _record(self, url: str):
         FixtureHandler.requests.append(url)
-        self.server.log.append(url)
+        getattr(self.server, "log", []).append(url)  # a server made without serve() keeps no log
 
     def do_GET(self):
         url, host, port, path = self._target()
@@ -297,7 +297,8 @@ class Browser:
         driver.set_window_size(1280, 1000)
         self.requests: list[str] = []  # seen over BiDi (pages, frames, extension pages)
         self.expected: list[str] = []  # URL prefixes a test asks for on purpose (follow_new_tab)
-        self.proxy_log = LOCAL_SERVERS[port].log  # every request the browser sent, background included
+        server = LOCAL_SERVERS.get(port)  # made with serve(); else (tools/bench.py's own) no record
+        self.proxy_log = server.log if server else []  # every request the browser sent, background included
         self.proxy_mark = len(self.proxy_log)
         driver.script.add_error_handler(self._on_error)
         driver.script.add_console_handler(self._on_console)

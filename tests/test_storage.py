@@ -3,7 +3,7 @@ extension in the middle of a walkthrough (background/storage-schema.js, docs/PRI
 
 The extension is reloaded with runtime.reload() in the session's browser: Firefox keeps the
 pinned UUID of the temporary add-on and Chromium the id of the same folder (it needs developer
-mode for that, conftest.py), so later tests see the same extension. The browser closes the
+mode for that, tests/harness.py), so later tests see the same extension. The browser closes the
 extension's own pages when it unloads it; the tests read storage from a tab of their own.
 """
 
@@ -198,7 +198,8 @@ def test_migrate_table(browser):
         call(browser, "const s = document.createElement('script'); s.src = '/background/storage-schema.js';"
              "s.onload = () => done(); document.head.append(s);")
         results = call(browser, """
-            const {migrate, SCHEMA_VERSION, KEYS} = globalThis.ohneHakenStorageSchema;
+            const {migrate, SCHEMA_VERSION} = globalThis.ohneHakenStorageSchema;
+            const {KEYS} = globalThis.ohneHakenCommon; // the privacy page loads shared/common.js
             const out = {SCHEMA_VERSION, KEYS};
             for (const [name, data] of Object.entries(arguments[0])) {
               const before = JSON.stringify(data);

@@ -4,7 +4,7 @@
 Builds the extension twice into a temporary folder (the release build, for size and build
 time; a bench build with tools/bench-probe.js, for timing inside the content scripts' own
 world), starts headless Firefox and Chromium one after the other through the test harness
-(tests/conftest.py), runs every scenario on pages served from tests/fixtures/, prints a table
+(tests/harness.py), runs every scenario on pages served from tests/fixtures/, prints a table
 (median, min and max) and writes docs/benchmarks.md. The budgets are those of the performance
 issue; a missed budget is reported with what limits it, not raised: the exit code is 0 when
 every figure was measured.

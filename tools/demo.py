@@ -8,7 +8,7 @@
                                        changed and where the before/after screenshots are.
     tools/demo.py --screenshots DIR    headless: the README's pictures into DIR (`make screenshots`)
 
-The browser starts exactly as in the tests: tests/conftest.py's server, start_firefox and Browser.
+The browser starts exactly as in the tests: tests/harness.py's server, start_browser and Browser.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ const api = globalThis.browser ?? globalThis.chrome;
 // loadTour: the walkthrough's script is injected only into pages that run one.
 const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal", "loadTour"]);
 const TOUR_SCRIPT = "content/tour.js";
-const PENDING_KEY = globalThis.ohneHakenStorageSchema.SESSION_KEYS.pendingTour; // storage.session: tabs opened to start a walkthrough
+const PENDING_KEY = globalThis.ohneHakenCommon.SESSION_KEYS.pendingTour; // storage.session: tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
 const COLORS = {sharing: "#b3261e", done: "#1e7b34"};

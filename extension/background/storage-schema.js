@@ -1,6 +1,5 @@
 /*
- * The one home of the storage keys (KEYS, SESSION_KEYS: content scripts, popup, background and
- * tests read them here), the layout of storage.local, and the steps that bring stored data from an older layout to
+ * The layout of storage.local (its keys: KEYS in shared/common.js, loaded first), and the steps that bring stored data from an older layout to
  * the current one (docs/PRIVACY.md, "Storage schema and migrations").
  *
  *   schema 1 (0.1.0, no version key): tour {version: 1, flow, step, reached, updated,
@@ -19,18 +18,7 @@
 (function () {
   if (globalThis.ohneHakenStorageSchema) return;
 
-  /** storage.local: every key the extension writes (tests/harness.py reads this list too). */
-  const KEYS = Object.freeze({
-    schemaVersion: "schemaVersion", // the layout of this area (below)
-    tour: "tour", // the running walkthrough (content/tour.js)
-    flowsDone: "flowsDone", // {flow name: "YYYY-MM-DD"} for walkthroughs whose result expires
-    showLauncher: "showLauncher", // the popup's setting; absent means on
-    autoDeclineCookies: "autoDeclineCookies", // the popup's setting; absent means off
-  });
-  /** storage.session (background.js). */
-  const SESSION_KEYS = Object.freeze({
-    pendingTour: "pendingTour", // {tabId: {time, flow}}: tabs opened to start a walkthrough
-  });
+  const {KEYS} = globalThis.ohneHakenCommon;
   const VERSION_KEY = KEYS.schemaVersion;
 
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -95,5 +83,5 @@
     if (Object.keys(set).length) await area.set(set);
   }
 
-  globalThis.ohneHakenStorageSchema = {KEYS, SESSION_KEYS, SCHEMA_VERSION, VERSION_KEY, migrate, upgrade};
+  globalThis.ohneHakenStorageSchema = {SCHEMA_VERSION, VERSION_KEY, migrate, upgrade};
 })();

@@ -1,8 +1,8 @@
 /*
  * Ohne Haken content scripts: how the parts talk.
  *
- *   shared/common.js, background/storage-schema.js   helpers and the storage keys, shared
- *                              with the popup and the background (loaded first)
+ *   shared/common.js           the storage keys and helpers shared with the popup and the
+ *                              background (loaded first)
  *   rules-data.js (generated)  site knowledge: vocabulary, sites, walkthrough flows
  *          |
  *   text.js  dom.js  labels.js   normalise text; walk the DOM (shadow roots, frames); read labels
@@ -60,8 +60,8 @@
   globalThis.ohneHaken = {
     api,
     alive,
-    /** The storage.local keys (background/storage-schema.js, their one home). */
-    keys: globalThis.ohneHakenStorageSchema.KEYS,
+    /** The storage.local keys (shared/common.js, their one home). */
+    keys: common.KEYS,
 
     /** "N still share data" for a snapshot {active, total} (shared with the popup). */
     countText(snapshot) {

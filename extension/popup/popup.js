@@ -16,7 +16,7 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
   const $ = (selector) => document.querySelector(selector);
-  const KEYS = globalThis.ohneHakenStorageSchema.KEYS; // storage.local (background/storage-schema.js)
+  const KEYS = globalThis.ohneHakenCommon.KEYS; // storage.local (shared/common.js)
   const TOUR_KEY = KEYS.tour; // the walkthrough's state (content/tour.js)
   const DONE_KEY = KEYS.flowsDone; // {flow: "YYYY-MM-DD"} for walkthroughs whose result expires (content/tour.js)
   const DAY_MS = 24 * 60 * 60 * 1000;

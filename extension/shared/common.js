@@ -1,5 +1,6 @@
 /*
- * Small helpers that the content scripts, the extension pages and the background share (each
+ * The storage keys and small helpers that the content scripts, the extension pages and the
+ * background share (each
  * loads this file: the manifest's content-script list, popup.html and privacy.html, the
  * background's scripts).
  * Safe to run twice.
@@ -8,6 +9,20 @@
 
 (function () {
   if (globalThis.ohneHakenCommon) return;
+
+  /** storage.local: every key the extension writes, their one home (background/storage-schema.js
+   *  describes the layout; tests/harness.py reads this list too). */
+  const KEYS = Object.freeze({
+    schemaVersion: "schemaVersion", // the layout of this area (background/storage-schema.js)
+    tour: "tour", // the running walkthrough (content/tour.js)
+    flowsDone: "flowsDone", // {flow name: "YYYY-MM-DD"} for walkthroughs whose result expires
+    showLauncher: "showLauncher", // the popup's setting; absent means on
+    autoDeclineCookies: "autoDeclineCookies", // the popup's setting; absent means off
+  });
+  /** storage.session (background/background.js). */
+  const SESSION_KEYS = Object.freeze({
+    pendingTour: "pendingTour", // {tabId: {time, flow}}: tabs opened to start a walkthrough
+  });
 
   /** Does a match pattern's host part ("*", "*.example.de" or a name) cover this host name? */
   function hostMatches(pattern, hostname) {
@@ -32,5 +47,5 @@
     for (const element of doc.querySelectorAll("[data-i18n]")) element.textContent = api.i18n.getMessage(element.dataset.i18n) || element.dataset.i18n;
   }
 
-  globalThis.ohneHakenCommon = {hostMatches, countText, localizePage};
+  globalThis.ohneHakenCommon = {KEYS, SESSION_KEYS, hostMatches, countText, localizePage};
 })();

@@ -1,4 +1,4 @@
-"""Storage keys have one home, background/storage-schema.js (KEYS, SESSION_KEYS): no other script
+"""Storage keys have one home, shared/common.js (KEYS, SESSION_KEYS): no other script
 of the extension spells one as a string of its own, so a renamed key cannot drift apart."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HOME = ROOT / "extension" / "background" / "storage-schema.js"
+HOME = ROOT / "extension" / "shared" / "common.js"
 
 
 def keys() -> set[str]:
