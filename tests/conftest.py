@@ -242,10 +242,11 @@ class Browser:
     PANEL_JS = "[...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot)"
 
     def panel(self):
-        """The panel's shadow root, once the first scan is done."""
-        self.wait(lambda: self.js(f"const h = {self.PANEL_JS}; return !!h && h.hasAttribute('data-ready')"),
-                  message="the panel did not appear")
-        return self.js(f"return {self.PANEL_JS}").shadow_root
+        """The panel's shadow root, once the first scan is done (found and returned in one step: the
+        sentinel's launcher may give way to the panel at any moment, docs/ENGINE.md)."""
+        ready = f"const h = {self.PANEL_JS}; return h && h.hasAttribute('data-ready') ? h.shadowRoot : null"
+        return self.wait(lambda: self.js(ready),
+                         message="the panel did not appear")
 
     def panel_text(self, css: str) -> str:
         return self.js(f"const h = {self.PANEL_JS};"
