@@ -5,7 +5,7 @@ Builds the extension twice into a temporary folder (the release build, for size,
 and the measurement from outside; a bench build with tools/bench-probe.js, for timing inside
 the content scripts' own world). Per browser it first loads the same pages alternately in a
 browser with the release build and in one without the extension (same host name, same
-harness, tests/conftest.py): page-load time in both browsers, and in Chromium the DevTools
+harness, tests/harness.py): page-load time in both browsers, and in Chromium the DevTools
 protocol's ScriptDuration and the page's long tasks. Then one session with the bench build runs
 the scenarios inside. It prints a table (median, min and max) and writes docs/benchmarks.md.
 The budgets are those of the performance issue (14); a missed budget is reported with what
@@ -36,7 +36,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import conftest  # noqa: E402  (the one harness: browsers, extension install, fixture server)
+import harness  # noqa: E402  (tests/harness.py, the one harness: browsers, extension install, fixture server)
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.bidi.webextension import WebExtension  # noqa: E402
 
@@ -180,7 +180,7 @@ def start_plain(name: str, dist: Path, port: int):
     """The same browser through the same harness, without the extension (its install skipped)."""
     with mock.patch.object(webdriver.Firefox, "install_addon", lambda *_a, **_k: None), \
          mock.patch.object(WebExtension, "install", lambda *_a, **_k: {"extension": "none"}):
-        return conftest._start(name, dist, port)
+        return harness.start_browser(name, dist, port)
 
 
 def script_seconds(browser) -> float:
@@ -228,7 +228,7 @@ def load_once(browser, path: str, cdp: bool) -> dict:
 def bench_outside(name: str, release: Path, port: int, runs: int) -> dict:
     """Each page loaded alternately with the release build and without the extension."""
     cdp = name == "chromium"
-    browsers = {"with": conftest._start(name, release, port), "without": start_plain(name, release, port)}
+    browsers = {"with": harness.start_browser(name, release, port), "without": start_plain(name, release, port)}
     results = {key: {"with": [], "without": []} for key in OUTSIDE}
     try:
         if not cdp:  # Chromium: per tab, in load_once
@@ -400,7 +400,7 @@ def bench_browser(name: str, release: Path, bench_dist: Path, port: int, runs: i
     started = time.monotonic()
     outside = bench_outside(name, release, port, runs)
     print(f"  {name}: outside in {time.monotonic() - started:.0f} s", flush=True)
-    browser = conftest._start(name, bench_dist, port)
+    browser = harness.start_browser(name, bench_dist, port)
     try:
         if name == "firefox":  # full timer precision: Firefox rounds performance.now() to 1 ms by default
             with browser.driver.context(browser.driver.CONTEXT_CHROME):
@@ -685,7 +685,7 @@ def main(argv=None) -> int:
                   "engine_files": engine_files, "engine_size": sum((release / f).stat().st_size for f in engine_files)}
         build(tmp / "bench", "--bench")
 
-        handler = functools.partial(conftest.FixtureHandler, directory=str(conftest.FIXTURES))
+        handler = functools.partial(harness.FixtureHandler, directory=str(harness.FIXTURES))
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         httpd.daemon_threads = True
         threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -206,6 +206,7 @@
         host.style.setProperty("display", shown ? "block" : "none", "important");
         if (!host.isConnected) document.documentElement.append(host);
         host.setAttribute("data-ready", "true");
+        host.setAttribute("data-settled", "true"); // shown only once the walkthrough is decided
       },
     };
   }
