@@ -64,7 +64,7 @@ QUIET_S = 0.5  # ScriptDuration unchanged this long (and at least MIN_WINDOW_S a
 MIN_WINDOW_S = 1.2
 MAX_WINDOW_S = 8.0
 QUIET_WINDOW_S = 3.0  # after the last idle run settled: how long to watch for extension callbacks
-SETTLE_MS = int(re.search(r"SETTLE_MS = (\d+)", (ROOT / "extension/content/engine.js").read_text()).group(1))
+SETTLE_MS = int(re.search(r"SETTLE_MS = (\d+)", (ROOT / "extension/content/engine-act.js").read_text()).group(1))
 
 BUDGET = {"floor_ratio": 3.0, "growth": 6.0, "batch_ms": 2.0, "task_ms": 50.0, "ready_ms": 1000.0,
           "click_ms": 250.0, "load_ratio": 1.03, "size_bytes": 15 * 1024}

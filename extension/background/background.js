@@ -32,7 +32,10 @@ const TOUR_SCRIPT = "content/tour.js";
 // The engine and the panel, in this order, after the manifest's content scripts (namespace.js,
 // sites-data.js, sentinel.js); main.js last. tools/bench.py reads this list.
 const ENGINE_SCRIPTS = ["content/rules-data.js", "content/text.js", "content/dom.js", "content/labels.js", "content/classify.js",
-  "content/highlight.js", "content/engine.js", "content/panel.js", "content/cookies.js", "content/main.js"];
+  "content/highlight.js", "content/engine-shapes.js", "content/shape-checkbox.js", "content/shape-radio.js",
+  "content/shape-pressed.js", "content/shape-select.js", "content/shape-disclosure.js", "content/engine-find.js",
+  "content/engine-classify.js", "content/engine-buttons.js", "content/engine-act.js", "content/engine-core.js",
+  "content/panel.js", "content/cookies.js", "content/main.js"];
 const PENDING_KEY = "pendingTour"; // storage.session: {tabId: {time, flow}} for tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing

@@ -25,7 +25,6 @@
   const UPGRADE_FIRST_MS = 200; // custom elements defined later: looked at after 0.2 ... 6.4 s
   const UPGRADE_LAST_MS = 6400;
   const LAUNCHER_KEY = "showLauncher";
-  const POPUP_TYPES = new Set(["getStatus", "clearAll", "startTour", "resumeTour", "endTour"]);
 
   const sites = OH.sitesFor(location.hostname, {sites: globalThis.ohneHakenSites || []});
   const installed = sites.some((site) => site.access === "install");
@@ -116,7 +115,7 @@
   }
 
   function bannerShown(host) {
-    if (!host.isConnected || !(host.checkVisibility ? host.checkVisibility() : host.getClientRects().length)) return false;
+    if (!host.isConnected || !host.checkVisibility()) return false;
     return Boolean((shadowRootOf(host) || host).querySelector('button, [role="button"]'));
   }
 
@@ -206,7 +205,7 @@
         host.style.setProperty("display", shown ? "block" : "none", "important");
         if (!host.isConnected) document.documentElement.append(host);
         host.setAttribute("data-ready", "true");
-        host.setAttribute("data-settled", "true"); // shown only once the walkthrough is decided
+        host.setAttribute("data-settled", "true");
       },
     };
   }
@@ -225,9 +224,9 @@
 
   for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove(); // an earlier copy's
 
-  // The popup asks: the user wants the engine.
+  // The popup (tabs.sendMessage) asks: the user wants the engine.
   OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (sender.id !== OH.api.runtime.id || !message || !POPUP_TYPES.has(message.type)) return false;
+    if (sender.id !== OH.api.runtime.id || !message?.type) return false; // main.js knows the types
     loadEngine().then((main) => (main ? main.handle(message) : null)).then(sendResponse, () => sendResponse(null));
     return true; // the answer comes asynchronously
   });
