@@ -29,7 +29,7 @@ from typing import ClassVar
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import DetachedShadowRootException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -247,7 +247,14 @@ class Browser:
         """The panel's shadow root, once the first scan is done (found and returned in one step: the
         sentinel's launcher may give way to the panel at any moment, docs/SENTINEL.md)."""
         ready = f"const h = {self.PANEL_JS}; return h && h.hasAttribute('data-ready') ? h.shadowRoot : null"
-        return self.wait(lambda: self.js(ready), message="the panel did not appear")
+
+        def shadow_root():
+            try:
+                return self.js(ready)
+            except (StaleElementReferenceException, DetachedShadowRootException):
+                return None  # the launcher gave way to the panel just then: look again
+
+        return self.wait(shadow_root, message="the panel did not appear")
 
     def panel_text(self, css: str) -> str:
         return self.js(f"const h = {self.PANEL_JS};"

@@ -9,7 +9,7 @@ harness, tests/harness.py): page-load time in both browsers, and in Chromium the
 protocol's ScriptDuration and the page's long tasks. Then one session with the bench build runs
 the scenarios inside. It prints a table (median, min and max) and writes docs/benchmarks.md.
 The budgets are those of the performance issue (14); a missed budget is reported with what
-limits it, and the exit code is 1 (2 when a figure could not be measured).
+limits it, and the exit code is 1 (a figure that cannot be measured stops the run with an error).
 
     .venv/bin/python tools/bench.py [--browsers firefox,chromium] [--runs 7] [--out docs/benchmarks.md]
 """
@@ -554,66 +554,78 @@ def machine() -> dict:
 METHOD = """\
 ## How each figure is taken
 
-All times come from `performance.now()` in the browser. Firefox runs with
-`privacy.reduceTimerPrecision` off (it rounds to 1 ms otherwise); Chromium keeps its 0.1 ms
+**From outside** (release build, as a user has it). Per browser two sessions through the test
+harness: one with the extension, one without it (the same harness with the install skipped),
+both with the o2online.de host names mapped to loopback, so the page is loaded under the same
+host name in both. Each page is loaded alternately in the two (the order swapped every run);
+figures are medians of the runs (`--runs`, at least 7), min - max in brackets. A load waits until
+the page is done: ScriptDuration unchanged for 0.5 s and at least 1.2 s after the start (Firefox:
+1.2 s after the start).
+
+- **Extension script per load** (Chromium): the DevTools protocol's `Performance.getMetrics`
+  `ScriptDuration` of the page's renderer (content scripts included), each load in a tab of its
+  own so the counter holds this page's script only; the figure is the median with the extension
+  minus the median without (both medians shown).
+- **Long tasks** (Chromium): a `PerformanceObserver` for `longtask` entries (buffered), added by
+  `Page.addScriptToEvaluateOnNewDocument` in both sessions; a task counts as the extension's when it
+  ends after `DOMContentLoaded` (the bench pages build themselves while parsing; content scripts
+  run at document_idle) and is longer than any such task of the same page without the extension.
+  The budget is judged on the median run.
+- **Panel ready after the load event**: the page-side observer notes when `#ohne-haken-panel`
+  gets `data-ready`; the figure is that time less the navigation entry's `loadEventEnd` (the
+  sentinel's launcher counts: on a page without candidates it is the panel).
+- **Page load**: `loadEventEnd` of the navigation entry, with / without, ratio of the medians.
+- **Size**: bytes of the files in the release manifest's `content_scripts` (what every matching
+  page gets, unminified); the files the sentinel has injected on demand (`ENGINE_SCRIPTS` in
+  background.js) are shown beside it.
+
+Pages: `bench/page.html` (tests/fixtures/bench/, generated while the document parses, seeded)
+with 3,000 elements and no candidate control; the consent form `engine/o2-2012-form.html`;
+2,000 elements plus a 3,000-row invoice table with a checkbox in every row (`rows=3000`, none about
+data use); 10,000 and 50,000 elements with the consent form; and `engine/many-consents.html`
+(about 1,500 elements) for the page-load ratio.
+
+**Inside** (bench build). All times come from `performance.now()` in the browser. Firefox runs
+with `privacy.reduceTimerPrecision` off (it rounds to 1 ms otherwise); Chromium keeps its 0.1 ms
 resolution of pages that are not cross-origin isolated. Each browser gets one session with a
 **bench build** (`build.py --bench --out <tmp>`), which adds `tools/bench-probe.js` as the first
-content script and a one-line `ohneHakenBench.after(file)` call at the end of every content
-script. Release builds never contain either: `build.py` refuses `--bench` for `dist/`.
+content script and puts `ohneHakenBench.before(file)` / `after(file)` around every file in
+content/ (the manifest's and those injected on demand), so each file's evaluation is timed.
+Release builds never contain either: `build.py` refuses `--bench` for `dist/`.
 
 The probe runs in the extension's own world (Firefox's Xray sandbox, Chromium's isolated world),
-which page scripts cannot see into: page-side wrappers of `setTimeout` and friends would never
-see the extension's timers. It wraps the content scripts' `setTimeout`, `setInterval`,
+which page scripts cannot see into. It wraps the content scripts' `setTimeout`, `setInterval`,
 `requestAnimationFrame` and `requestIdleCallback`, the callbacks of `MutationObserver`,
 `ResizeObserver` and `IntersectionObserver`, every `addEventListener` listener, the extension
 events `storage.onChanged` and `runtime.onMessage`, and the answers of `runtime.sendMessage` and
 `storage.local`. Each entry point is timed from its start to the end of a chain of 16 microtasks
 queued behind it, so that the `await`ed continuations it released are inside; entries inside an
-open one count once. The page asks the probe for figures with a `CustomEvent`.
+open one count once. Files evaluated back to back count as one task. The page asks the probe for
+figures with a `CustomEvent`.
 
-Pages are generated by `tests/fixtures/bench/bench-page.js` while the document parses (seeded,
-so every run and browser sees the same page): header, navigation, sections with headings, text,
-links, product cards with an icon custom element (closed shadow root; 284 on a 10,000-element
-page), tables and lists, the settings form "Nutzung Ihrer Daten" in the middle with its consents
-and a "Speichern" button, a growing order list and a footer. They are served from loopback as
-`www.o2online.de`, so the release manifest's own match patterns apply.
-
+- **Longest extension task / main-thread time per load** (probe): the pages above, each loaded
+  `--runs` times; the longest timed entry point (or file evaluation) and their sum until the
+  extension settled (no timer pending, nothing run for 300 ms).
 - **Scan** (probe): a fresh engine (`createEngine` with main.js's vocabulary) runs `start()`:
-  every control found through shadow roots and frames, classified, marked (attribute, outline,
-  badge, one layout to place the badges); the figure is that call. Its marks are removed and the
-  page settles before the next run. **Floor**, same world and page, alternating with the scan:
-  `document.querySelectorAll('input[type=checkbox],[role=checkbox],[role=switch]')` plus each
-  candidate's label text (`labels[0].textContent`, else `aria-label`, else its own text). The
-  ratio is taken run by run; growth compares the medians at 50,000 and 10,000 elements.
-- **Idle** (probe): the generated page of 10,000 elements without a consent control. Total =
-  evaluation of all content scripts (from the probe's first statement to the end of main.js, so
-  parsing the later files, the first scan and building the panel are inside) plus every timed
-  entry point until the extension has had no timer pending and run nothing for 300 ms. Then
-  callbacks of any kind are counted: 0.3 s after each run and 3 s after the last; a page that
+  every control found through shadow roots and frames, classified, marked; the figure is that
+  call. Its marks are removed and the page settles before the next run. **Floor**, same world and
+  page, alternating with the scan: `document.querySelectorAll('input[type=checkbox],[role=checkbox],[role=switch]')`
+  plus each candidate's label text. The ratio is taken run by run; growth compares the medians at
+  50,000 and 10,000 elements.
+- **Idle** (probe): the generated page of 10,000 elements without a candidate control (284
+  custom elements with a closed shadow root): everything the content scripts ran until settled,
+  then callbacks of any kind are counted: 0.3 s after each run and 3 s after the last; a page that
   never settles counts 1000.
 - **Mutations** (probe): a page of 10,000 elements with the consent form; the page appends 100
   order rows (600 elements, one `append` of a fragment) per batch, 10 batches per page load; the
-  figure is the extension's time from the append until it settled (mutation callback, debounce
-  timer, look at the added subtrees, marks, panel). "Elements below walk starts" counts the
-  elements under each starting point of `dom.walkRoots` / `dom.deepQueryAll` in a batch; a walk
-  from the document counts as a whole-page walk.
-- **One click** (page side and probe): the page records `performance.now()` when the WebDriver
-  click on "Alle abwählen" reaches the panel host (capturing listener) and when the host loses
-  `data-busy` (MutationObserver): the wall time. 50 consents: 40 checkboxes whose `change`
-  handler re-renders a summary, 10 `role="switch"` buttons whose model updates in a
-  `setTimeout(0)` like a framework's; the page times its own handlers (page reactions). The
-  budget is judged on the engine's own main-thread time: every probe-timed entry point from the
-  click until the extension settled, less the page handlers that ran inside them (an engine click
-  runs them synchronously). The wall time less the engine's fixed settle wait (`SETTLE_MS`, time
-  for a page to tick a box back) and the page reactions is shown too: it adds the page's
-  rendering between clicks and timer latency to the engine's main-thread time.
-- **Page load** (page side): `loadEventEnd` of the navigation entry of
-  `tests/fixtures/engine/many-consents.html` (the largest fixture page, about 1,500 elements),
-  opened alternately as `www.o2online.de` (the content scripts run) and as `127.0.0.1` (they do
-  not) in the same browser; ratio of the medians.
-- **Size**: bytes of the files in the release manifest's `content_scripts` (what every matching
-  page gets, unminified). **Build time**: `build.py -q` (both browsers, with packages) into a
-  temporary folder, three runs.
+  figure is the extension's time from the append until it settled. "Elements below walk starts"
+  counts the elements under each starting point of `dom.walkRoots` / `dom.deepQueryAll` in a
+  batch; a walk from the document counts as a whole-page walk.
+- **One click** (page side and probe): the wall time from the WebDriver click on "Alle abwählen"
+  to the host losing `data-busy`; 50 consents (40 checkboxes with a `change` handler, 10
+  `role="switch"` buttons updating in a `setTimeout(0)`); the budget is judged on the engine's own
+  main-thread time (probe, less the page's own handlers).
+- **Build time**: `build.py -q` (both browsers, with packages) into a temporary folder, three runs.
 """
 
 

@@ -1,8 +1,4 @@
-/*
- * The sentinel, on every page of the sites (docs/SENTINEL.md): looks cheaply for what needs the
- * engine (candidate controls, the cookie banner, a walkthrough, the user asking) and only then
- * has the background inject it (ENGINE_SCRIPTS); meanwhile it shows the launcher.
- */
+// The sentinel: on every page, loads the engine where needed; the launcher meanwhile (docs/SENTINEL.md).
 "use strict";
 
 (function () {
@@ -181,10 +177,11 @@
     const expand = make("button", {"data-action": "expand", class: "primary", "aria-expanded": "false", hidden: ""}, title);
     const count = make("p", {"data-role": "active-count", id: "oh-desc", role: "status", "aria-live": "polite"},
       OH.t("launcherCount", ["0"]));
+    const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, OH.t("clearAll"));
     const tour = make("button", {"data-action": "start-tour"}, OH.t("startTour"));
     tour.hidden = !hasFlows;
     const panel = make("section", {class: "panel compact", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc",
-      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, tour]);
+      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour]);
     host.attachShadow({mode: "open"}).append(make("style", {}, CSS), panel, expand);
     const on = (button, handler) => button.addEventListener("click", (event) => {
       if (!event.isTrusted) return; // not the page's clicks
