@@ -275,7 +275,12 @@ class Browser:
         return int(match.group())
 
     def click_action(self, action: str):
-        self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        """Click a panel button. When the launcher gives way to the panel between finding the button
+        and clicking it (docs/SENTINEL.md), nothing was clicked: the panel's button is clicked."""
+        try:
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        except (StaleElementReferenceException, DetachedShadowRootException):
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""
