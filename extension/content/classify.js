@@ -38,6 +38,19 @@
       .filter((clauses) => clauses.length);
   }
 
+  /** Normalised text with every occurrence of the compiled terms blanked out. */
+  function without(norm, compiled) {
+    let out = norm;
+    for (const {needle} of compiled) out = out.split(needle).join(" ");
+    return out;
+  }
+
+  /** Up to four distinct words to show, none a part of another ("angebot" in "angebote"). */
+  function shown(words) {
+    const unique = [...new Set(words)];
+    return unique.filter((word) => !unique.some((other) => other !== word && other.includes(word))).slice(0, 4);
+  }
+
   function createClassifier(vocabulary) {
     const classes = vocabulary.classes || {};
     const compile = (list) => text.compileTerms(list || []);
@@ -49,6 +62,7 @@
       markers: compile(classes.disclaimerMarkers),
       instruction: compile(classes.instruction),
       negators: compile(classes.negators),
+      teaser: compile(classes.teaser),
       answerYes: compile(vocabulary.answers?.yes),
       answerNo: compile(vocabulary.answers?.no),
     };
@@ -62,10 +76,15 @@
       const kept = [];
       for (const clauses of sentencesOf(raw)) {
         for (const clause of clauses) {
-          if (text.findTerms(clause, terms.instruction).length) break; // "Option deaktivieren, um ...": the rest is instruction
+          const instruction = text.findTerms(clause, terms.instruction)[0];
+          if (instruction) { // "Option deaktivieren, um ...": from here to the sentence's end it describes the action
+            kept.push(clause.slice(0, instruction.index));
+            break;
+          }
           if (text.findTerms(clause, terms.disclaimer).length) continue;
           if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, terms.objection).length) continue;
-          kept.push(clause);
+          // "Keine Angebote verpassen": a teaser's negator negates nothing
+          kept.push(text.findTerms(clause, terms.teaser).length ? without(clause, terms.negators) : clause);
         }
         kept.push(" | ");
       }
@@ -108,8 +127,7 @@
         ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
       if (!consent.length && !objection.length) return null;
       const kind = objection.length ? "objection" : "consent";
-      const words = (kind === "objection" ? objection : consent).map((m) => m.term);
-      return {kind, words: [...new Set(words)].slice(0, 4)};
+      return {kind, words: shown((kind === "objection" ? objection : consent).map((m) => m.term))};
     }
 
     /**
