@@ -32,6 +32,8 @@ EXPECTED = {
     "fieldset-question": ("Dürfen wir dich über neue Tarife informieren?", "", "", None, "consent"),
     "radio-yes": ("Ja", "Dürfen wir dich über neue Tarife informieren?", "", None, "consent"),
     "radiogroup-question": ("Dürfen wir deine Verbindungsdaten anonymisiert auswerten?", "", "", None, "consent"),
+    # a neighbouring question's "Ablehnen" is not this question's intro (no objection context)
+    "after-neighbour": ("Teilnahme an Marktforschung", "", "", "Personalisierte Werbung", "consent"),
     "switch-ads": ("Werbenachrichten", "Benachrichtigungen in der App | " + HINT.format("Werbenachrichten"),
                    "", None, "consent"),
     "switch-service": ("Dienstkommunikation", "Benachrichtigungen in der App | " + HINT.format("Dienstkommunikation"),
