@@ -17,6 +17,7 @@
   const LEVELS = ["own", "block", "group", "headers", "heading"];
   const GUARDING = new Set(["own", "block", "group", "headers"]); // a protected word here always wins
   const USER_KINDS = new Set(["consent", "objection", "protected"]);
+  const MEMO_SIZE = 2000; // remembered verdicts per page before the memo starts over
 
   /** Merge vocabularies: lists are concatenated, objects (answers, classes) merged key by key. */
   function mergeVocabulary(...vocabularies) {
@@ -70,6 +71,7 @@
     const negatableNames = new Set((vocabulary.combinations || []).flatMap(({all}) => all));
     let negatable = [...terms.consent, ...[...negatableNames].flatMap((name) => compile(classes[name]))];
     const user = {consent: [], objection: [], protected: []};
+    const memo = new Map(); // text -> verdict, emptied when the user's words change
 
     /** The text without instructions (to the end of their sentence) and disclaimer clauses. */
     function meaningful(raw) {
@@ -112,9 +114,18 @@
       return found;
     }
 
-    /** What one piece of text says: {kind, words}, {protected: true, words} or null. */
+    /** What one piece of text says (remembered: headings and groups repeat from control to control). */
     function decide(raw) {
       if (!raw) return null;
+      if (!memo.has(raw)) {
+        if (memo.size >= MEMO_SIZE) memo.clear();
+        memo.set(raw, judge(raw));
+      }
+      return memo.get(raw);
+    }
+
+    /** What one piece of text says: {kind, words, explicit}, {protected: true, words} or null. */
+    function judge(raw) {
       const userGuard = text.findTerms(text.normalize(raw), user.protected);
       if (userGuard.length) return {protected: true, user: true, words: userGuard.map((m) => m.term).slice(0, 3)};
       const norm = meaningful(raw);
@@ -169,6 +180,7 @@
     /** The user's own words [{phrase, kind}], applied at once; protected ones win over everything. */
     function setUserTerms(list = []) {
       for (const kind of USER_KINDS) user[kind] = [];
+      memo.clear();
       for (const entry of list || []) {
         const phrase = String(entry?.phrase ?? "").trim();
         if (!USER_KINDS.has(entry?.kind) || !text.normalize(phrase).trim()) continue;
