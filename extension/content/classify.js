@@ -73,10 +73,11 @@
     const user = {consent: [], objection: [], protected: []};
     const memo = new Map(); // text -> verdict, emptied when the user's words change
 
-    /** The text without instructions (to the end of their sentence) and disclaimer clauses. */
+    /** The text's sentences (normalised) without instructions (to the sentence's end) and disclaimer clauses. */
     function meaningful(raw) {
-      const kept = [];
+      const sentences = [];
       for (const clauses of sentencesOf(raw)) {
+        const kept = [];
         for (const clause of clauses) {
           const instruction = text.findTerms(clause, terms.instruction)[0];
           if (instruction) { // "Option deaktivieren, um ...": from here to the sentence's end it describes the action
@@ -88,9 +89,21 @@
           // "Keine Angebote verpassen": a teaser's negator negates nothing
           kept.push(text.findTerms(clause, terms.teaser).length ? without(clause, terms.negators) : clause);
         }
-        kept.push(" | ");
+        const sentence = text.normalize(kept.join(" "));
+        if (sentence.trim()) sentences.push(sentence);
       }
-      return text.normalize(kept.join(" "));
+      return sentences;
+    }
+
+    /** Matches of `find` in every sentence, with positions counted through the whole text. */
+    function perSentence(sentences, find) {
+      const found = [];
+      let offset = 0;
+      for (const sentence of sentences) {
+        for (const match of find(sentence)) found.push({...match, index: match.index + offset});
+        offset += sentence.length;
+      }
+      return found;
     }
 
     /** Objection matches from negation: a negator followed closely by a consent-class word. */
@@ -128,12 +141,14 @@
     function judge(raw) {
       const userGuard = text.findTerms(text.normalize(raw), user.protected);
       if (userGuard.length) return {protected: true, user: true, words: userGuard.map((m) => m.term).slice(0, 3)};
-      const norm = meaningful(raw);
+      const sentences = meaningful(raw);
+      const norm = sentences.join("");
       const guarded = text.findTerms(norm, terms.protected);
       if (guarded.length) return {protected: true, words: guarded.map((m) => m.term).slice(0, 3)};
-      const classed = combined(norm);
+      // classes combine and negate within one sentence only
+      const classed = perSentence(sentences, combined);
       const explicit = [...text.findTerms(norm, [...terms.objection, ...user.objection]), ...classed.filter((m) => m.kind === "objection")];
-      const objection = [...explicit, ...negations(norm)].sort((a, b) => a.index - b.index);
+      const objection = [...explicit, ...perSentence(sentences, negations)].sort((a, b) => a.index - b.index);
       const consent = [...text.findTerms(norm, [...terms.consent, ...user.consent]),
         ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
       if (!consent.length && !objection.length) return null;
