@@ -198,3 +198,16 @@ def test_user_terms_apply_at_once_and_protected_wins_everywhere():
     after = [predicted(v) for v in results()[3]["verdicts"]]
     # a user consent word is negated like a vocabulary word; a protected one wins even in a heading
     assert after == ["consent", "protected", "objection", "protected"], after
+
+
+def test_vocabulary_classes_are_complete():
+    """Every class a combination names exists, and so does every class with a role in classify.js."""
+    merged: dict = {}
+    for terms in vocabularies():
+        for name, words in terms.get("classes", {}).items():
+            merged.setdefault(name, []).extend(words)
+    combinations = [c for terms in vocabularies() for c in terms.get("combinations", [])]
+    named = {name for c in combinations for name in c["all"]}
+    roles = {"negators", "optOut", "teaser", "disclaimerMarkers", "instruction"}
+    missing = sorted(name for name in named | roles if not merged.get(name))
+    assert not missing, f"classes without terms: {missing}"
