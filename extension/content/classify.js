@@ -63,7 +63,7 @@
       markers: compile(classes.disclaimerMarkers),
       instruction: compile(classes.instruction),
       negators: compile(classes.negators),
-      teaser: compile(classes.teaser),
+      nonNegating: compile(classes.nonNegating),
       answerYes: compile(vocabulary.answers?.yes),
       answerNo: compile(vocabulary.answers?.no),
     };
@@ -86,8 +86,8 @@
           }
           if (text.findTerms(clause, terms.disclaimer).length) continue;
           if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, terms.objection).length) continue;
-          // "Keine Angebote verpassen": a teaser's negator negates nothing
-          kept.push(text.findTerms(clause, terms.teaser).length ? without(clause, terms.negators) : clause);
+          // "Keine Angebote verpassen", "nicht notwendige Cookies": the negator negates no consent
+          kept.push(text.findTerms(clause, terms.nonNegating).length ? without(clause, terms.negators) : clause);
         }
         const sentence = text.normalize(kept.join(" "));
         if (sentence.trim()) sentences.push(sentence);

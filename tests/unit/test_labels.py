@@ -208,6 +208,6 @@ def test_vocabulary_classes_are_complete():
             merged.setdefault(name, []).extend(words)
     combinations = [c for terms in vocabularies() for c in terms.get("combinations", [])]
     named = {name for c in combinations for name in c["all"]}
-    roles = {"negators", "optOut", "teaser", "disclaimerMarkers", "instruction"}
+    roles = {"negators", "optOut", "nonNegating", "disclaimerMarkers", "instruction"}
     missing = sorted(name for name in named | roles if not merged.get(name))
     assert not missing, f"classes without terms: {missing}"
