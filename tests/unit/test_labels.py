@@ -113,6 +113,14 @@ def test_no_protected_or_neutral_phrase_is_a_consent():
     assert not wrong, "classified as consent:\n" + "\n".join(wrong)
 
 
+def test_nothing_is_flipped_or_acted_on_wrongly():
+    """Also ticking is an action: no protected or neutral phrase as objection, no consent/objection swap."""
+    rows, got = outcome()
+    wrong = [f"{row['where']}: {row['phrase']!r} ({row['class']} -> {have})" for row, have in zip(rows, got, strict=True)
+             if have in ("consent", "objection") and have != row["class"]]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_accuracy_and_confusion_table():
     rows, got = outcome()
     table = confusion_table(rows, got)
