@@ -95,17 +95,6 @@
       return sentences;
     }
 
-    /** Matches of `find` in every sentence, with positions counted through the whole text. */
-    function perSentence(sentences, find) {
-      const found = [];
-      let offset = 0;
-      for (const sentence of sentences) {
-        for (const match of find(sentence)) found.push({...match, index: match.index + offset});
-        offset += sentence.length;
-      }
-      return found;
-    }
-
     /** Objection matches from negation: a negator followed closely by a consent-class word. */
     function negations(norm) {
       const found = [];
@@ -142,19 +131,29 @@
       const userGuard = text.findTerms(text.normalize(raw), user.protected);
       if (userGuard.length) return {protected: true, user: true, words: userGuard.map((m) => m.term).slice(0, 3)};
       const sentences = meaningful(raw);
-      const norm = sentences.join("");
-      const guarded = text.findTerms(norm, terms.protected);
+      const guarded = text.findTerms(sentences.join(""), terms.protected);
       if (guarded.length) return {protected: true, words: guarded.map((m) => m.term).slice(0, 3)};
-      // classes combine and negate within one sentence only
-      const classed = perSentence(sentences, combined);
-      const explicit = [...text.findTerms(norm, [...terms.objection, ...user.objection]), ...classed.filter((m) => m.kind === "objection")];
-      const objection = [...explicit, ...perSentence(sentences, negations)].sort((a, b) => a.index - b.index);
-      const consent = [...text.findTerms(norm, [...terms.consent, ...user.consent]),
+      // the first sentence that says something decides ("Ich willige ein, … Die Einwilligung umfasst
+      // nicht …" is a consent); within it an objection beats a consent ("Werbung per Post sperren")
+      for (const sentence of sentences) {
+        const verdict = sentenceVerdict(sentence);
+        if (verdict) return verdict;
+      }
+      return null;
+    }
+
+    /** One sentence: {kind, explicit, words} or null. Classes combine and negate within it. */
+    function sentenceVerdict(sentence) {
+      const classed = combined(sentence);
+      const explicit = [...text.findTerms(sentence, [...terms.objection, ...user.objection]), ...classed.filter((m) => m.kind === "objection")];
+      const objection = [...explicit, ...negations(sentence)].sort((a, b) => a.index - b.index);
+      const consent = [...text.findTerms(sentence, [...terms.consent, ...user.consent]),
         ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
       if (!consent.length && !objection.length) return null;
       const kind = objection.length ? "objection" : "consent";
       return {kind, explicit: explicit.length > 0, words: shown((kind === "objection" ? objection : consent).map((m) => m.term))};
     }
+
 
     /**
      * Classify a described control {own, group, headers, block, heading}. Returns {kind:
