@@ -140,10 +140,15 @@ def start_chromium(dist: Path, locale: str = "de"):
         options.add_argument(arg)
     # runtime.reload() loads an unpacked extension again only in developer mode; without it the
     # extension stays unloaded and its pages show ERR_BLOCKED_BY_CLIENT (tests/test_storage.py).
-    options.add_experimental_option("prefs", {"extensions": {"ui": {"developer_mode": True}}})
+    # The UI language needs Debian's chromium-l10n (scripts/ensure-tools.sh) plus --lang and this pref.
+    options.add_experimental_option("prefs", {"extensions": {"ui": {"developer_mode": True}},
+                                              "intl": {"accept_languages": f"{locale}-{LOCALE_REGION[locale]},{locale}"}})
     options.enable_bidi = True
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path))
+    # On Linux Chromium takes its application locale (which chrome.i18n speaks) from the environment.
+    language = f"{locale}_{LOCALE_REGION[locale]}"
+    env = {**os.environ, "LANGUAGE": language, "LANG": f"{language}.UTF-8"}
+    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path, env=env))
     result = driver.webextension.install(path=str(dist / "chromium"))
     extension_id = result.get("extension") if isinstance(result, dict) else result
     return driver, f"chrome-extension://{extension_id}"
@@ -291,14 +296,22 @@ class Browser:
 
 
 def _start(name: str, dist: Path, port: int, locale: str = "de") -> Browser:
-    """Start one browser; `locale` is the UI language asked for (it needs the browser's language pack)."""
+    """Start one browser whose extension speaks `locale` (which needs the browser's language pack:
+    without it the browser falls back to English, so this stops with what to install)."""
     if name == "firefox":
         driver, base = start_firefox(dist, locale=locale)
     elif name == "chromium":
         driver, base = start_chromium(dist, locale=locale)
     else:
         raise pytest.UsageError(f"unknown browser {name!r} in OHNE_HAKEN_BROWSERS")
-    return Browser(name, driver, base, port)
+    browser = Browser(name, driver, base, port)
+    browser.open_extension_page("pages/privacy.html")
+    spoken = browser.js("return (globalThis.browser ?? chrome).i18n.getUILanguage()")
+    if not spoken.lower().startswith(locale):
+        browser.quit()
+        pytest.exit(f"{name} speaks {spoken!r}, not {locale!r}: its language pack is missing "
+                    "(run `scripts/ensure-tools.sh browsers` as root)", returncode=1)
+    return browser
 
 
 @pytest.fixture(scope="session", params=BROWSERS)
