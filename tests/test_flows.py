@@ -119,13 +119,13 @@ def test_utiq_offered_when_the_o2_walkthrough_finishes(browser, tour):
     follow_new_tab(browser, offer.click, "https://consenthub.utiq.com/", set(browser.driver.window_handles))
     try:
         open_after_error_page(browser, "utiq/index.html", host=UTIQ)
-        tour.wait_step(2, 4)  # "Utiq deaktivieren" (the mobile-data hint is skipped: the hub recognised the line)
+        tour.wait_step(3, 5)  # "Utiq deaktivieren" (the hints are skipped: the hub shows and recognised the line)
         assert tour.wait_target().get_attribute("id") == "off"
         tour.target().click()
-        tour.wait_step(3)  # the hub's confirmation
+        tour.wait_step(4)  # the hub's confirmation
         assert tour.wait_target().get_attribute("id") == "yes"
         tour.target().click()
-        tour.wait_step(4)
+        tour.wait_step(5)
         assert browser.page_state() == {"active": False, "asked": 1}
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
         tour.button("tour-next").click()
@@ -140,7 +140,7 @@ def test_utiq_offered_when_the_o2_walkthrough_finishes(browser, tour):
 def test_utiq_over_wifi_says_mobile_data_and_points_at_nothing(browser, tour):
     browser.open("utiq/wlan.html", host=UTIQ)
     browser.click_action("start-tour")
-    tour.wait_step(1, 4)
+    tour.wait_step(2, 5)
     assert any(word in tour.instruction() for word in ("WLAN", "Wi-Fi"))
     assert tour.target() is None
     browser.settle()
