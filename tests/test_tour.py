@@ -151,8 +151,25 @@ def start_tour(browser, path: str):
 
 
 def test_todays_flow_end_to_end(browser, tour):
+    walk_todays_flow(browser, tour, section="Nutzung Ihrer Daten")
+
+
+def test_todays_flow_end_to_end_in_the_du_form(browser, tour):
+    """O2 now says "du" and names the page "Einwilligungen und Erlaubnisse" (O2-REFERENCE.md,
+    "Added 2026-12"): the mock portal's du-form variant (cookie mock_anrede=du) runs the whole way."""
+    browser.open("portal/index.html?anrede=du")
+    try:
+        walk_todays_flow(browser, tour, section="Einwilligungen und Erlaubnisse", du=True)
+    finally:
+        browser.open("portal/index.html?anrede=sie")
+
+
+def walk_todays_flow(browser, tour, section: str, du: bool = False):
+    """Today's flow from the home page to done, clicking what the walkthrough points at; the
+    German interface says "Schritt … von 12"."""
     start_tour(browser, "portal/index.html")
     tour.wait_step(1, 12)  # cookie banner
+    assert tour.step_text() == "Schritt 1 von 12"  # the session's browser speaks German
     assert tour.wait_target().get_attribute("data-testid") == "uc-deny-all-button"
     assert browser.js("return document.activeElement && document.activeElement.id") == "ohne-haken-tour"
     tour.target().click()
@@ -195,7 +212,8 @@ def test_todays_flow_end_to_end(browser, tour):
 
     tour.wait_step(9)
     target = tour.wait_target()
-    assert browser.js("return arguments[0].closest('section').querySelector('h2').textContent", target) == "Nutzung Ihrer Daten"
+    assert browser.js("return arguments[0].closest('section').querySelector('h2').textContent", target) == section
+    assert target.text == ("Bearbeiten" if du else "Ändern")
     target.click()
 
     tour.wait_step(10)  # the panel's "Alle abwählen"
@@ -208,6 +226,8 @@ def test_todays_flow_end_to_end(browser, tour):
     target.click()
 
     tour.wait_step(12)
+    status = browser.js("return document.querySelector('[role=status]#nutzung-status').textContent")
+    assert status.startswith("Deine Einstellungen" if du else "Ihre Einstellungen"), status
     saved = browser.js("return window.__portal.consents()")
     assert saved["widerspruchWerbung"] is True
     assert not any(v for k, v in saved.items() if k != "widerspruchWerbung")
@@ -358,3 +378,58 @@ def test_spotlight_follows_scrolling_and_sits_in_the_top_layer(browser, tour):
     browser.js("window.scrollBy(0, 120)")
     browser.wait(lambda: browser.js(gap, target), message="the spotlight did not follow the scroll")
     assert browser.js("return document.getElementById('ohne-haken-tour').matches(':popover-open')")
+
+
+# ---- the step comes from what the page is (issue 13) -------------------------------------------
+
+START_PAGES = {  # page: the name of the way to Mein o2 it shows in its header
+    "portal/start/home-newsletter.html": "Mein o2",  # an unticked newsletter box
+    "portal/start/product-offers.html": "Mein o2",  # a ticked "Angebote per E-Mail" box, an icon link
+    "portal/start/checkout.html": "Login",  # a ticked box and "Speichern und weiter" under "Deine Daten"
+}
+
+
+def step_number(tour) -> int:
+    return int(re.search(r"\d+", tour.step_text() or "0").group())
+
+
+@pytest.mark.parametrize("page", START_PAGES)
+def test_a_consent_box_elsewhere_is_not_the_consent_form(browser, tour, page):
+    """On a home, product or checkout page with a consent box, the walkthrough points at the way to
+    Mein o2 (step 2), never at the panel or a save button; also after a reload."""
+    start_tour(browser, page)
+    for attempt in ("started", "reloaded"):
+        tour.wait_step(2, 12)
+        target = tour.wait_target()
+        name = target.get_attribute("aria-label") or target.text
+        assert name == START_PAGES[page], f"{attempt}: points at {name!r}"
+        assert browser.js("return !!arguments[0].closest('header')", target), attempt
+        assert tour.where() == ""
+        browser.driver.refresh()
+    assert browser.active_count() == (0 if "newsletter" in page else 1)  # the engine did see the box
+
+
+@pytest.mark.parametrize("page", START_PAGES)
+def test_twin_without_a_way_to_mein_o2_points_at_nothing(browser, tour, page):
+    """The same pages without any link to Mein o2: still step 2, nothing marked, where to look."""
+    start_tour(browser, page.replace(".html", "-no-way.html"))
+    for _attempt in ("started", "reloaded"):
+        tour.wait_step(2, 12)
+        browser.wait(lambda: tour.where() != "", message="the popover should say where to look")
+        assert "Mein o2" in tour.where()
+        assert tour.target() is None and step_number(tour) == 2
+        browser.driver.refresh()
+
+
+def test_step_numbers_only_go_forward(browser, tour):
+    """From a page with a stray newsletter box to the end: 2, 6, 7, … 12, never 11, 7, 8, 9."""
+    log_in(browser)
+    start_tour(browser, "portal/start/home-newsletter.html")
+    seen = []
+    for expected in (2, 6, 7, 8, 9, 10, 11):  # 6: the opt-in overlay after login, "Später"
+        tour.wait_step(expected, 12)
+        seen.append(step_number(tour))
+        tour.wait_target().click()
+    tour.wait_step(12, 12)
+    seen.append(12)
+    assert seen == sorted(seen), seen

@@ -327,7 +327,8 @@
         }
       }
       if (!chosen) return false; // no walkthrough for this site
-      const first = Math.max(chosen.index, 0);
+      // Nothing recognised: the first step that is not a detour (never "decline cookies" without a banner).
+      const first = chosen.index >= 0 ? chosen.index : Math.max(0, chosen.flow.steps.findIndex((s) => !s.optional));
       state = {flow: chosen.flow.name, step: chosen.flow.steps[first].id, reached: first, updated: Date.now(), manualPath: null, manualBest: -1, formPath: null};
       save();
       shown = null;
