@@ -145,8 +145,22 @@ def log_in(browser):
                "localStorage.setItem('mock_optin', 'dismissed'); localStorage.setItem('mock_uc_choice', 'deny');")
 
 
+START_BUTTON = ("const h = [...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot);"
+                "const b = h && h.shadowRoot.querySelector('[data-action=\"start-tour\"]'); if (!b) return null;"
+                "const r = b.getBoundingClientRect();"
+                "return {w: r.width, top: r.top, bottom: r.bottom, vh: innerHeight,"
+                " hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === h};")
+
+
 def start_tour(browser, path: str):
     browser.open(path)
+    browser.panel()
+
+    def in_view() -> bool:
+        button = browser.js(START_BUTTON)
+        return bool(button) and button["w"] > 0 and button["top"] >= 0 and button["bottom"] <= button["vh"] and button["hit"]
+
+    browser.wait(in_view, message=f"the panel's walkthrough button is out of reach: {browser.js(START_BUTTON)}")
     browser.click_action("start-tour")
 
 
@@ -433,3 +447,154 @@ def test_step_numbers_only_go_forward(browser, tour):
     tour.wait_step(12, 12)
     seen.append(12)
     assert seen == sorted(seen), seen
+
+
+# ---- accessibility (WAI-ARIA APG dialog pattern, WCAG 2.2) ---------------------------------------
+
+ANNOUNCED = ("const h = document.getElementById('ohne-haken-tour'); if (!h) return null;"
+             "const live = h.shadowRoot.querySelector('[aria-live]');"
+             "return {polite: live.getAttribute('aria-live') === 'polite', inDialog: !!live.closest('[role=dialog]'),"
+             " text: live.textContent};")
+PANEL_FOCUS = ("const h = [...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot);"
+               "return document.activeElement === h ? h.shadowRoot.activeElement?.getAttribute('data-action') : null;")
+POP_BOX = ("const r = document.getElementById('ohne-haken-tour').shadowRoot.querySelector('.pop').getBoundingClientRect();"
+           "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};")
+BOX = "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};"
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_each_new_step_is_announced(browser, tour):
+    log_in(browser)
+    start_tour(browser, "portal/mein-o2/meine-daten/")
+    tour.wait_step(8, 12)
+    browser.wait(lambda: (browser.js(ANNOUNCED) or {}).get("text", "").startswith("Schritt 8 von 12"))
+    live = browser.js(ANNOUNCED)
+    assert live["polite"] and live["inDialog"]
+    assert tour.instruction() in live["text"]  # the step and what to do
+    tour.wait_target().click()
+    tour.wait_step(9)
+    browser.wait(lambda: browser.js(ANNOUNCED)["text"].startswith("Schritt 9 von 12"), message="step 9 was not announced")
+    assert tour.instruction() in browser.js(ANNOUNCED)["text"]
+
+
+@pytest.mark.parametrize("how", ["escape", "close", "done"])
+def test_focus_returns_to_the_panel_button_that_started_it(browser, tour, how):
+    log_in(browser)
+    start_tour(browser, "portal/mein-o2/meine-daten/")
+    tour.wait_step(8, 12)
+    browser.wait(lambda: browser.js("return document.activeElement?.id") == "ohne-haken-tour")
+    if how == "escape":
+        press(browser, Keys.ESCAPE)
+    elif how == "close":
+        tour.button("tour-close").click()
+    else:
+        for _ in range(4):  # by hand to the last step, then "Fertig"
+            tour.button("tour-next").click()
+        tour.wait_step(12, 12)
+        tour.button("tour-next").click()
+    browser.wait(lambda: not tour.host_present())
+    browser.wait(lambda: browser.js(PANEL_FOCUS) == "start-tour",
+                 message=f"after {how} the focus is on {browser.js('return document.activeElement?.outerHTML.slice(0, 80)')}")
+
+
+def test_focus_goes_to_the_target_when_the_popup_started_it(browser, popup, tour):
+    log_in(browser)
+    browser.open("portal/mein-o2/meine-daten/")
+    browser.panel()
+    popup.open()
+    browser.wait(lambda: popup.view() == "portal")
+    assert popup.text('[data-action="start-tour"]') == "Zum Formular führen"  # the popup speaks German
+    popup.press('[data-action="start-tour"]')
+    popup.to(popup.main)
+    tour.wait_step(8, 12)
+    target = tour.wait_target()
+    browser.wait(lambda: browser.js("return document.activeElement?.id") == "ohne-haken-tour")
+    press(browser, Keys.ESCAPE)
+    browser.wait(lambda: not tour.host_present())
+    browser.wait(lambda: browser.js("return document.activeElement === arguments[0]", target),
+                 message="the focus did not go to the step's target")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_popover_covers_neither_its_target_nor_the_focused_element(browser, tour, width):
+    set_viewport(browser, width, 740)
+    try:
+        log_in(browser)
+        start_tour(browser, "portal/mein-o2/meine-daten/")
+        tour.wait_step(8, 12)  # the tab "Einstellungen"
+        check_clear(browser, tour, f"{width} px, step 8")
+        click_in_view(browser, tour.target())
+        tour.wait_step(9)  # "Ändern" in its section
+        check_clear(browser, tour, f"{width} px, step 9")
+        click_in_view(browser, tour.target())
+        tour.wait_step(10)  # the panel's "Alle abwählen"
+        check_clear(browser, tour, f"{width} px, step 10")
+        tour.wait_target(lambda t: t.get_attribute("data-action") == "clear-all").click()
+        tour.wait_step(11)  # the form's "Speichern"
+        check_clear(browser, tour, f"{width} px, step 11")
+        # The user tabs to another control of the page: the popover moves off it too.
+        for name in ("c-email", "c-widerspruchWerbung"):
+            focused = browser.driver.find_element(By.ID, name)
+            browser.js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", focused)
+
+            def clear(f=focused) -> bool:
+                pop = browser.js(POP_BOX)
+                return not overlaps(pop, browser.js(BOX, f)) and not overlaps(pop, browser.js(BOX, tour.target()))
+
+            browser.wait(clear, message=f"{width} px: the popover covers the focused {name} or the target")
+    finally:
+        set_viewport(browser, None)
+        browser.driver.set_window_size(1280, 1000)
+
+
+def click_in_view(browser, element):
+    """Click once the walkthrough has scrolled the element into view (smoothly) and nothing covers it."""
+    hit = ("const r = arguments[0].getBoundingClientRect();"
+           "const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+           "return !!e && (e === arguments[0] || arguments[0].contains(e));")
+    browser.wait(lambda: browser.js(hit, element), message="the element stayed covered or out of view")
+    element.click()
+
+
+def check_clear(browser, tour, where: str):
+    target = tour.wait_target()
+    browser.wait(lambda: not overlaps(browser.js(POP_BOX), browser.js(BOX, target)),
+                 message=f"{where}: the popover covers its target")
+    pop = browser.js(POP_BOX)
+    width, height = browser.js("return [innerWidth, innerHeight]")
+    assert pop["left"] >= 0 and pop["right"] <= width and pop["top"] >= 0 and pop["bottom"] <= height, f"{where}: {pop}"
+
+
+def set_viewport(browser, width: int | None, height: int | None = None):
+    """A viewport in CSS pixels (a Firefox window cannot be narrower than 500 px; BiDi emulates it)."""
+    viewport = {"width": width, "height": height} if width else None
+    browser.driver.browsing_context.set_viewport(context=browser.driver.current_window_handle, viewport=viewport)
+
+
+def test_reduced_motion_stops_the_spotlight_moving(browser, tour):
+    log_in(browser)
+    start_tour(browser, "portal/mein-o2/meine-daten/")
+    tour.wait_step(8, 12)
+    moving = ("return getComputedStyle(document.getElementById('ohne-haken-tour').shadowRoot.querySelector('.spot'))"
+              ".transitionDuration")
+    assert browser.js(moving) not in ("", "0s"), "the spotlight should glide when motion is welcome"
+    set_reduced_motion(browser, True)
+    try:
+        browser.wait(lambda: browser.js("return matchMedia('(prefers-reduced-motion: reduce)').matches"))
+        browser.wait(lambda: set(browser.js(moving).split(", ")) == {"0s"}, message=f"still moving: {browser.js(moving)}")
+    finally:
+        set_reduced_motion(browser, False)
+
+
+def set_reduced_motion(browser, reduce: bool):
+    """Chromium: CDP media emulation; Firefox: the pref ui.prefersReducedMotion, set from chrome."""
+    if browser.name == "chromium":
+        features = [{"name": "prefers-reduced-motion", "value": "reduce" if reduce else ""}]
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": features})
+        return
+    with browser.driver.context(browser.driver.CONTEXT_CHROME):
+        browser.js("Services.prefs.setIntPref('ui.prefersReducedMotion', 1)" if reduce
+                   else "Services.prefs.clearUserPref('ui.prefersReducedMotion')")
