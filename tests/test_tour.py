@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import _start
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -232,6 +233,7 @@ def walk_todays_flow(browser, tour, section: str, du: bool = False):
 
     tour.wait_step(10)  # the panel's "Alle abwählen"
     target = tour.wait_target(lambda t: t.get_attribute("data-action") == "clear-all")
+    assert target.text == "Alle abwählen"  # the panel speaks German too
     target.click()
 
     tour.wait_step(11)  # save, pressed by the user
@@ -598,3 +600,19 @@ def set_reduced_motion(browser, reduce: bool):
     with browser.driver.context(browser.driver.CONTEXT_CHROME):
         browser.js("Services.prefs.setIntPref('ui.prefersReducedMotion', 1)" if reduce
                    else "Services.prefs.clearUserPref('ui.prefersReducedMotion')")
+
+
+def test_walkthrough_speaks_english_in_an_english_browser(browser, dist, server):
+    """The English interface stays: a second session whose browser asks for English."""
+    english = _start(browser.name, dist, server, locale="en")
+    try:
+        tour = Tour(english)
+        log_in(english)
+        start_tour(english, "portal/mein-o2/meine-daten/")
+        tour.wait_step(8, 12)
+        assert tour.step_text() == "Step 8 of 12"
+        assert english.panel_text('[data-action="start-tour"]') == "Guide me to the form"
+        english.wait(lambda: english.js(ANNOUNCED)["text"].startswith("Step 8 of 12"))
+        assert not english.errors, english.errors
+    finally:
+        english.quit()
