@@ -300,7 +300,7 @@ def test_a_consent_box_elsewhere_is_not_the_consent_form(browser, tour, page):
 @pytest.mark.parametrize("page", START_PAGES)
 def test_twin_without_a_way_to_mein_o2_points_at_nothing(browser, tour, page):
     """The same pages without any link to Mein o2: still step 2, nothing marked, where to look."""
-    start_tour(browser, page.replace(".html", "-no-way.html"))
+    start_tour(browser, page + "?weg=0")
     for _attempt in ("started", "reloaded"):
         tour.wait_step(2, 12)
         browser.wait(lambda: tour.where() != "", message="the popover should say where to look")
