@@ -381,6 +381,7 @@ def test_focus_goes_to_the_target_when_the_popup_started_it(browser, popup, tour
     popup.open()
     browser.wait(lambda: popup.view() == "portal")
     assert popup.text('[data-action="start-tour"]') == "Zum Formular führen"  # the popup speaks German
+    assert popup.text('[data-action="clear-all"]') == "Alle abwählen"
     popup.press('[data-action="start-tour"]')
     popup.to(popup.main)
     tour.wait_step(8, 12)
