@@ -64,9 +64,8 @@
     @media (prefers-reduced-motion: no-preference) { .spot { transition: left .15s, top .15s, width .15s, height .15s; } }
     .pop { max-height: calc(100vh - 16px); overflow: auto; }
     /* A phone or touch screen (issue 15): 16 px text, 44 x 44 px touch targets. */
-    @media (max-width: 480px), (pointer: coarse) {
-      .pop, h2 { font-size: 16px; }
-      .step { font-size: 14px; }
+    @media (max-width: 480px), (max-height: 480px), (pointer: coarse) {
+      .pop, h2, .step { font-size: 16px; }
       .pop { padding: 10px 12px; }
       button { min-height: 44px; min-width: 44px; }
       .close { min-height: 44px; right: 2px; top: 2px; }
