@@ -1,10 +1,8 @@
 """Ohne Haken on a phone (issue 15): 360 x 640 CSS px, touch, in both browsers.
 
-Chromium emulates the phone through CDP (Emulation.setDeviceMetricsOverride with `mobile`,
-Emulation.setTouchEmulationEnabled, a mobile user agent). A headless Firefox window cannot be
-narrower than 500 px, so the tab is zoomed until its viewport is 360 x 640 CSS px
-(/work/shared/ENVIRONMENT.md, "Verified 2026-12"). Taps are WebDriver touch actions (pointer type
-"touch") in both browsers.
+The phone comes from tests/phone_emulation.py: Chromium's CDP device emulation with touch and a
+mobile user agent; in Firefox pages zoomed to a 360 x 640 CSS px viewport. Taps are WebDriver
+touch actions (pointer type "touch") in both browsers.
 
 Checked at that size: the panel fits the width, leaves most of the screen to the page, never
 covers the save button (it moves, or minimises itself to its handle), can be minimised by hand;
@@ -15,23 +13,15 @@ keyboard alone reaches "Alle abwählen" and the handle.
 
 from __future__ import annotations
 
-import math
 import re
-from contextlib import contextmanager
 
 import pytest
+from phone_emulation import PHONE, RECT, fit, next_frames, phone, resize, still, tap
 from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.actions import interaction
-from selenium.webdriver.common.actions.action_builder import ActionBuilder
-from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-PHONE = (360, 640)
 LANDSCAPE = (640, 360)
-MOBILE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-             "Chrome/156.0.0.0 Mobile Safari/537.36")
-DESKTOP = (1280, 1000)  # the harness's window
 MIN_TARGET = 44  # CSS px, both sides of a main action's touch target
 MIN_TEXT = 16  # CSS px
 PAGE = "phone/einwilligungen.html"
@@ -39,8 +29,6 @@ TWIN = "phone/einwilligungen-twin.html"
 CONSENTS = ("push", "email", "sms", "analyse")  # ticked consents on PAGE; the rest must stay as they are
 
 HOST = "[...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot)"
-RECT = ("(e) => { const r = e.getBoundingClientRect();"
-        " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; }")
 GEOMETRY = f"""
 const rect = {RECT};
 const host = {HOST};
@@ -66,117 +54,8 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {{
 }}
 return {{targets, texts}};
 """
-NEXT_FRAMES = ("const done = arguments[arguments.length - 1];"
-               "requestAnimationFrame(() => requestAnimationFrame(() => done()));")
 
-
-# ---- the phone -------------------------------------------------------------------------------
-
-ZOOM_PREFS = 'Cc["@mozilla.org/content-pref/service;1"].getService(Ci.nsIContentPrefService2)'
-
-
-def _firefox_zoom(browser, zoom: float | None = None) -> float:
-    """Set the zoom of the current tab and the default zoom of every page loaded later (Firefox's
-    "Default zoom"), so that pages load at phone size; None resets both."""
-    driver = browser.driver
-    driver.set_context("chrome")
-    try:
-        if zoom is None:
-            driver.execute_script(f'{ZOOM_PREFS}.removeGlobal("browser.content.full-zoom", null);'
-                                  f'{ZOOM_PREFS}.removeByName("browser.content.full-zoom", null);')
-        else:
-            driver.execute_script(f'{ZOOM_PREFS}.setGlobal("browser.content.full-zoom", arguments[0], null);', zoom)
-        driver.execute_script("gBrowser.selectedBrowser.fullZoom = arguments[0];", zoom or 1)
-        return driver.execute_script("return gBrowser.selectedBrowser.fullZoom;")
-    finally:
-        driver.set_context("content")
-
-
-def _firefox_viewport(browser, width: int, height: int):
-    """Zoom the tab so that a window at least 500 px wide shows width x height CSS px."""
-    zoom = _firefox_zoom(browser, max(1.0, 500 / width))
-    window_width, window_height = math.ceil(width * zoom), 1000
-    for _ in range(4):  # the window's frame is not known in advance: measure and correct
-        browser.driver.set_window_size(window_width, window_height)
-        inner = browser.js("return [innerWidth, innerHeight]")
-        if inner == [width, height]:
-            return
-        window_width += round((width - inner[0]) * zoom)
-        window_height += round((height - inner[1]) * zoom)
-    pytest.fail(f"Firefox viewport is {inner}, not {[width, height]}")
-
-
-def fit(browser):
-    """Firefox: correct the window when a page shows another size (a new window, a zoom not yet applied)."""
-    size = getattr(browser, "phone_size", None)
-    if browser.name == "firefox" and size and browser.js("return [innerWidth, innerHeight]") != list(size):
-        _firefox_viewport(browser, *size)
-
-
-@contextmanager
-def phone(browser, size: tuple[int, int] = PHONE):
-    """The current tab as a phone of `size` CSS px (touch and a mobile user agent in Chromium).
-    In Firefox, fit() corrects the size where a page shows another one."""
-    driver = browser.driver
-    browser.phone_size = size
-    if browser.name == "chromium":
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": size[0], "height": size[1], "deviceScaleFactor": 3, "mobile": True})
-        driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
-        driver.execute_cdp_cmd("Emulation.setUserAgentOverride", {"userAgent": MOBILE_UA})
-    else:
-        _firefox_viewport(browser, *size)
-    try:
-        yield
-    finally:
-        if browser.name == "chromium":
-            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-            driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
-            driver.execute_cdp_cmd("Emulation.setUserAgentOverride", {"userAgent": browser.js("return navigator.userAgent")
-                                                                     .replace("Linux; Android 14; Pixel 8", "X11; Linux x86_64")
-                                                                     .replace(" Mobile ", " ")})
-        else:
-            _firefox_zoom(browser, None)
-        browser.phone_size = None
-        driver.set_window_size(*DESKTOP)
-
-
-def resize(browser, size: tuple[int, int]):
-    """Turn the phone (inside `phone()`)."""
-    browser.phone_size = size
-    if browser.name == "chromium":
-        browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                       {"width": size[0], "height": size[1], "deviceScaleFactor": 3, "mobile": True})
-    else:
-        _firefox_viewport(browser, *size)
-    browser.wait(lambda: browser.js("return [innerWidth, innerHeight]") == list(size))
-    next_frames(browser)
-
-
-def tap(browser, element):
-    """A finger on the element's middle (WebDriver touch input: pointer events of type touch)."""
-    still(browser, element)
-    actions = ActionBuilder(browser.driver, mouse=PointerInput(interaction.POINTER_TOUCH, "finger"))
-    actions.pointer_action.move_to(element).pointer_down().pointer_up()
-    actions.perform()
-
-
-def still(browser, element) -> dict:
-    """The element's box once it has stopped moving (a smooth scroll, a panel that moved aside)."""
-    boxes = [None]
-
-    def settled() -> bool:
-        next_frames(browser)
-        boxes.append(browser.js(f"return ({RECT})(arguments[0])", element))
-        return boxes[-1] == boxes[-2]
-
-    browser.wait(settled, message="the element keeps moving")
-    return boxes[-1]
-
-
-def next_frames(browser):
-    browser.driver.execute_async_script(NEXT_FRAMES)
-
+# ---- checks -------------------------------------------------------------------------------
 
 def overlaps(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
