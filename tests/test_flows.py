@@ -10,8 +10,7 @@ import datetime
 import json
 
 import pytest
-from conftest import follow_new_tab, open_after_error_page
-from test_tour import Tour, click_button, type_into
+from harness import Tour, click_button, follow_new_tab, open_after_error_page, type_into
 
 TELEFONICA = "www.telefonica.de"
 UTIQ = "consenthub.utiq.com"
@@ -21,10 +20,7 @@ SECRET_CODE = "482916"
 
 @pytest.fixture
 def tour(browser):
-    t = Tour(browser)
-    yield t
-    if t.host_present():
-        t.close()
+    return Tour(browser)
 
 
 def everything_stored(popup) -> str:
@@ -73,8 +69,7 @@ def test_dap_walkthrough_never_takes_a_log_out_button_for_the_opt_out(browser, t
     # Without a walkthrough, Ohne Haken shows nothing on telefonica.de's opt-out page.
     browser.open("telefonica/dap.html", host=TELEFONICA)
     browser.fixture_ready()
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
 
     # A page with a log-out button "Abmelden" and no participation status: step 1, "where to look".
@@ -93,8 +88,7 @@ def test_a_walkthrough_shows_only_on_its_own_site(browser, popup, tour):
     browser.click_action("start-tour")
     tour.wait_step(1, 5)
     browser.open("smoke/plain.html")  # o2online.de: the DAP walkthrough is not shown here ...
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
     popup.open()
     popup.open(tab=popup.tab_id(browser.url("smoke/plain.html")))
