@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from harness import reset_portal
 from phone_emulation import PHONE, RECT, fit, next_frames, phone, resize, still, tap
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -215,10 +216,13 @@ def assert_popover_placed(browser, target, where: str):
 
 
 def test_walkthrough_at_phone_size(browser):
-    # Logged in on the mock portal (tests/fixtures/portal/README.md), the cookie banner and opt-in answered.
+    # Logged in on the mock portal (tests/fixtures/portal/README.md), the cookie banner and the
+    # opt-in overlay answered (the mock reads its stored choices as JSON).
+    reset_portal(browser)
     browser.open("smoke/plain.html")
-    browser.js("localStorage.clear(); document.cookie = 'mock_session=1; domain=o2online.de; path=/';"
-               "localStorage.setItem('mock_optin', '\"dismissed\"'); localStorage.setItem('mock_uc_choice', '\"deny\"');")
+    browser.js("document.cookie = 'mock_session=1; domain=o2online.de; path=/';"
+               "localStorage.setItem('mock_optin', JSON.stringify('dismissed'));"
+               "localStorage.setItem('mock_uc_choice', JSON.stringify('deny'));")
     try:
         with phone(browser):
             browser.open("portal/mein-o2/")
@@ -247,10 +251,7 @@ def test_walkthrough_at_phone_size(browser):
             assert browser.active_count() == 0
             assert browser.js("return window.__portal.submitted") == 0  # saving is the user's tap
     finally:
-        browser.js(f"const h = {TOUR}; h && h.shadowRoot.querySelector('[data-action=\"tour-close\"]').click()")
-        browser.open("smoke/plain.html")
-        browser.js("localStorage.clear()")
-        browser.driver.delete_all_cookies()
+        reset_portal(browser)
 
 
 # ---- the popup as a tab ------------------------------------------------------------------
