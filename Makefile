@@ -3,7 +3,8 @@
 #   make test    unit tests and browser tests in Firefox and Chromium (installs browsers when root)
 #   make lint    ruff, ESLint and web-ext lint (0 errors, 0 warnings, 0 notices)
 #   make bench   what the content scripts cost on a page, in Firefox and Chromium (docs/benchmarks.md)
-#   make demo    Firefox with the extension on the mock o2online.de portal (headless without $DISPLAY)
+#   make demo    Firefox with the extension on the mock o2online.de portal (headless without $DISPLAY);
+#                DU=1 shows the portal in O2's newer "du" form
 #   make screenshots   docs/screenshots/*.png for the README (headless Firefox)
 #   make release build, then the store material next to the packages in dist/store/ (tools/release.py)
 
@@ -37,7 +38,7 @@ lint:
 
 demo:
 	@$(TOOLS) python browsers
-	@$(PY) tools/demo.py
+	@$(PY) tools/demo.py $(if $(DU),--du)
 
 screenshots:
 	@$(TOOLS) python browsers

@@ -135,6 +135,8 @@
     }
 
     function clear() {
+      if (frame) doc.defaultView.cancelAnimationFrame(frame);
+      frame = 0;
       show([], null);
       host?.remove();
     }
