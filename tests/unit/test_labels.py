@@ -163,6 +163,12 @@ LEVEL_CASES = [
       "group": "Diese Einwilligung kann ich jederzeit widerrufen oder der Nutzung widersprechen."}, "consent",
      "a disclaimer in aria-describedby does not object"),
     ({"own": "E-Mail"}, None, "a channel alone means nothing"),
+    ({"own": "Werbenachrichten", "group": "Benachrichtigungen"}, "consent",
+     "a notifications group does not protect an advertising switch"),
+    ({"own": "Benachrichtigung bei Lastschriftrückgabe", "heading": "Werbung und Angebote"}, "protected",
+     "an unknown service notice under an advertising heading is left alone"),
+    ({"own": "E-Mail", "group": "Erinnerungen", "heading": "Werbung"}, "protected",
+     "a reminders group under an advertising heading is left alone"),
 ]
 
 
@@ -216,6 +222,6 @@ def test_vocabulary_classes_are_complete():
             merged.setdefault(name, []).extend(words)
     combinations = [c for terms in vocabularies() for c in terms.get("combinations", [])]
     named = {name for c in combinations for name in c["all"]}
-    roles = {"negators", "optOut", "nonNegating", "disclaimerMarkers", "instruction"}
+    roles = {"negators", "optOut", "nonNegating", "disclaimerMarkers", "instruction", "notices"}
     missing = sorted(name for name in named | roles if not merged.get(name))
     assert not missing, f"classes without terms: {missing}"
