@@ -191,13 +191,19 @@
       return {kind: verdict.kind, words: verdict.words, source, protected: false};
     }
 
-    /** What an answer (radio option, select option, button) means: "yes", "no" or null. */
+    /**
+     * What an answer (radio option, select option, button) means: "yes", "no" or null. The answer
+     * words first ("Ja", "Nicht erlaubt"); else an option that is itself a consent means yes and
+     * an objection no ("Newsletter per E-Mail" / "Kein Newsletter").
+     */
     function answer(raw) {
       const norm = text.normalize(raw);
       const best = [...text.findTerms(norm, terms.answerYes).map((m) => ({...m, value: "yes"})),
         ...text.findTerms(norm, terms.answerNo).map((m) => ({...m, value: "no"}))]
         .sort((a, b) => a.index - b.index || b.term.length - a.term.length)[0];
-      return best ? best.value : null;
+      if (best) return best.value;
+      const meaning = decide(raw)?.kind;
+      return meaning === "consent" ? "yes" : meaning === "objection" ? "no" : null;
     }
 
     /** The user's own words [{phrase, kind}], applied at once; protected ones win over everything. */

@@ -183,10 +183,11 @@ def test_levels_of_a_description(index):
 
 ANSWERS = {
     "yes": ["Ja", "Ja, gerne", "Erlaubt", "Zustimmen", "Ich stimme zu", "Einverstanden", "Aktiviert", "An", "Opt-in",
-            "Yes", "Allow", "I agree", "Accept"],
+            "Yes", "Allow", "I agree", "Accept", "Newsletter per E-Mail", "Werbung per SMS"],
     "no": ["Nein", "Nein, danke", "Nicht erlaubt", "Ablehnen", "Ich stimme nicht zu", "Nicht einverstanden", "Keine",
-           "Deaktiviert", "Aus", "Opt-out", "Widersprechen", "No", "No thanks", "Don't allow", "Decline", "Off"],
-    None: ["Alle", "E-Mail", "Notify me", "Bitte wählen", "Nothing special"],
+           "Deaktiviert", "Aus", "Opt-out", "Widersprechen", "No", "No thanks", "Don't allow", "Decline", "Off",
+           "Newsletter abbestellen"],
+    None: ["Alle", "E-Mail", "Notify me", "Bitte wählen", "Nothing special", "Rechnung per Post", "HTML", "Wöchentlich"],
 }
 
 
