@@ -27,7 +27,7 @@ const api = globalThis.browser ?? globalThis.chrome;
 // openPortal: the walkthrough's last step offers the other opt-outs (a trusted click there).
 // loadTour: the walkthrough's script is injected only into pages that run one.
 const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal", "loadTour"]);
-const TOUR_SCRIPT = "content/tour.js";
+const TOUR_SCRIPTS = ["content/tour-page.js", "content/tour-overlay.js", "content/tour.js"]; // in this order
 const PENDING_KEY = "pendingTour"; // storage.session: {tabId: {time, flow}} for tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
@@ -107,11 +107,11 @@ const HANDLERS = {
     return Date.now() - pending.time <= PENDING_MS ? {flow: pending.flow} : false;
   },
 
-  /** {type: "loadTour"}: load the walkthrough (content/tour.js) into the sender's top frame. */
+  /** {type: "loadTour"}: load the walkthrough (content/tour-page.js, tour-overlay.js, tour.js) into the sender's top frame. */
   async loadTour(message, sender) {
     const tabId = sender.tab?.id;
     if (tabId === undefined || sender.frameId !== 0) return false;
-    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: [TOUR_SCRIPT]});
+    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: TOUR_SCRIPTS});
     return true;
   },
 
