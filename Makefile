@@ -6,11 +6,12 @@
 #   make demo    Firefox with the extension on the mock o2online.de portal (headless without $DISPLAY);
 #                DU=1 shows the portal in O2's newer "du" form
 #   make screenshots   docs/screenshots/*.png for the README (headless Firefox)
+#   make release build, then the store material next to the packages in dist/store/ (tools/release.py)
 
 PY := .venv/bin/python
 TOOLS := scripts/ensure-tools.sh
 
-.PHONY: build test test-unit test-browser lint check clean bench demo screenshots
+.PHONY: build test test-unit test-browser lint check clean bench demo screenshots release
 
 build:
 	@$(TOOLS) python
@@ -42,6 +43,10 @@ demo:
 screenshots:
 	@$(TOOLS) python browsers
 	@$(PY) tools/demo.py --screenshots docs/screenshots
+
+release:
+	@$(TOOLS) python browsers
+	@$(PY) tools/release.py
 
 bench:
 	@$(TOOLS) python browsers

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import harness as conftest  # noqa: E402  the test harness (tests/harness.py): fixture server, Firefox with the extension, page helpers
+import phone_emulation  # noqa: E402  a phone-sized tab (README section "Firefox für Android")
 import urllib3  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -182,6 +183,7 @@ def screenshots(out: Path) -> None:
         browser.settle()
         browser.wait(lambda: spotlight_settled(browser))  # the spotlight glides to its target (a short CSS transition)
         driver.save_screenshot(str(out / "walkthrough-dap.png"))
+        phone_screenshots(browser, out)
     finally:
         browser.quit()
         httpd.shutdown()
@@ -194,7 +196,7 @@ def screenshots(out: Path) -> None:
     finally:
         browser.quit()
         httpd.shutdown()
-    for name in ("popup", "panel-before", "panel-after", "walkthrough", "walkthrough-dap", "walkthrough-en"):
+    for name in ("popup", "panel-before", "panel-after", "walkthrough", "walkthrough-dap", "walkthrough-en", *PHONE_SHOTS):
         print(out / f"{name}.png")
 
 
@@ -207,6 +209,28 @@ def walkthrough_step(browser: conftest.Browser, path: Path) -> None:
     browser.settle()
     browser.wait(lambda: spotlight_settled(browser))
     browser.driver.save_screenshot(str(path))
+
+
+PHONE_SHOTS = ("phone-panel", "phone-walkthrough")
+
+
+def phone_screenshots(browser: conftest.Browser, out: Path) -> None:
+    """At 360 x 640 CSS px: the panel on a phone-sized consent page, and a walkthrough step."""
+    with phone_emulation.phone(browser):
+        browser.open("phone/einwilligungen.html")
+        phone_emulation.fit(browser)
+        browser.wait(lambda: browser.active_count() > 0)
+        browser.settle()
+        browser.driver.save_screenshot(str(out / "phone-panel.png"))
+        browser.open("portal/mein-o2/")
+        browser.js("localStorage.setItem('mock_optin', JSON.stringify('dismissed'))")  # the opt-in overlay answered
+        browser.open("portal/mein-o2/")
+        phone_emulation.fit(browser)
+        browser.click_action("start-tour")
+        target = browser.wait(lambda: browser.js("return document.querySelector('[data-ohne-haken-tour=target]')"))
+        phone_emulation.still(browser, target)
+        browser.wait(lambda: spotlight_settled(browser))
+        browser.driver.save_screenshot(str(out / "phone-walkthrough.png"))
 
 
 def main(argv=None) -> int:

@@ -45,6 +45,14 @@
     .close { position: absolute; right: 6px; top: 4px; border: none; font-size: 18px; padding: 0 6px; min-height: 26px; }
     [hidden] { display: none !important; }
     @media (prefers-reduced-motion: no-preference) { .spot { transition: left .15s, top .15s, width .15s, height .15s; } }
+    /* A phone or touch screen (issue 15): 16 px text, 44 x 44 px touch targets. */
+    @media (max-width: 480px), (max-height: 480px), (pointer: coarse) {
+      .pop, h2, .step, .alternative { font-size: 16px; }
+      .pop { padding: 10px 12px; }
+      button { min-height: 44px; min-width: 44px; }
+      .close { min-height: 44px; right: 2px; top: 2px; }
+      .step { padding-right: 44px; }
+    }
   `;
 
   /** Viewport area shared by two boxes {left, top, right, bottom}. */
