@@ -323,6 +323,7 @@
       const items = [...records.values()].map((record) => ({
         label: record.label, kind: record.kind, words: record.words, source: record.source,
         protective: isProtective(record), disabled: isDisabled(record.element),
+        element: record.element, // the page report (report.js) puts each verdict on its control
       }));
       return {
         items,
@@ -609,7 +610,20 @@
       saveButton?.removeAttribute("data-ohne-haken");
     }
 
-    return {start, stop, clearAll, undo, snapshot, rescan: () => {
+    /** The user's own words (issue 16): every control is classified again with them, at once. */
+    function setUserTerms(terms) {
+      classifier.setUserTerms?.(terms);
+      if (busy || !rootList.length) return; // not started yet, or a run keeps its plan: the next scan uses them
+      for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
+      records.clear();
+      candidates.clear();
+      keyCounts = new Map();
+      scan(doc);
+      findSaveButton();
+      update();
+    }
+
+    return {start, stop, clearAll, undo, snapshot, setUserTerms, rescan: () => {
       rescanAll();
       update();
     }};

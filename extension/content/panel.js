@@ -76,9 +76,11 @@
     const summary = el(doc, "summary");
     const details = el(doc, "details", {}, [summary, list]);
     const header = el(doc, "header", {}, [title, collapse]);
+    // "Seite melden" and the report it shows (report-view.js): on every page the panel is on.
+    const report = OH.createReportView({doc, makeReport: actions.makeReport, onToggle: () => render()});
     const actionRow = el(doc, "div", {class: "actions"}, [clearButton, undoButton, showSave]);
     const panel = el(doc, "section", {class: "panel", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc"},
-      [header, count, actionRow, status, failed, details, cookieStatus, cookieButton, tourButton]);
+      [header, report.view, count, actionRow, status, failed, details, cookieStatus, cookieButton, tourButton, report.button]);
     count.id = "oh-desc";
     const style = el(doc, "style", {text: CSS});
     root.append(style, panel, expand);
@@ -172,7 +174,7 @@
     function render() {
       const s = snapshot;
       if (!s) return;
-      const compact = s.total === 0;
+      const compact = s.total === 0 && !report.isOpen();
       host.style.setProperty("display", compact && showLauncher !== true && !cookieBanner ? "none" : "block", "important");
       panel.hidden = collapsed;
       expand.hidden = !collapsed;
@@ -265,6 +267,11 @@
       cookiesDeclined(declined) {
         cookieStatus.textContent = OH.t(declined ? "cookiesDeclined" : "cookiesNotDeclined");
         render();
+      },
+      /** "Seite melden" from the toolbar popup: open the panel and show the report. */
+      async showReport() {
+        collapsed = false;
+        await report.open();
       },
       update(next) {
         snapshot = next;
