@@ -10,8 +10,7 @@ import datetime
 import json
 
 import pytest
-from conftest import follow_new_tab, open_after_error_page
-from test_tour import Tour, click_button, type_into
+from harness import Tour, click_button, follow_new_tab, open_after_error_page, type_into
 
 TELEFONICA = "www.telefonica.de"
 UTIQ = "consenthub.utiq.com"
@@ -21,10 +20,7 @@ SECRET_CODE = "482916"
 
 @pytest.fixture
 def tour(browser):
-    t = Tour(browser)
-    yield t
-    if t.host_present():
-        t.close()
+    return Tour(browser)
 
 
 def everything_stored(popup) -> str:

@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 import pytest
-from conftest import _start
+from harness import start_browser
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -436,7 +436,7 @@ def test_count_rises_with_late_content_and_route_changes(browser):
 # ---- English ----------------------------------------------------------------------------------
 
 def test_panel_speaks_english_in_an_english_browser(browser, dist, server, locales):
-    english = _start(browser.name, dist, server, locale="en")
+    english = start_browser(browser.name, dist, server, locale="en")
     try:
         en = locales["en"]
         open_page(english, "engine/o2-2012-form.html", active=6)

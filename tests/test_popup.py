@@ -14,7 +14,7 @@ import re
 import time
 
 import pytest
-from conftest import FixtureHandler, open_after_error_page, serve
+from harness import FixtureHandler, open_after_error_page, serve
 from selenium.webdriver.common.by import By
 
 SHOWN = "const h = document.getElementById('{id}'); return !!h && h.isConnected && getComputedStyle(h).display !== 'none';"

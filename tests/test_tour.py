@@ -6,11 +6,8 @@ the login hop, a page where the target is missing, going back, and the keyboard.
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.by import By
+from harness import Tour, click_button, log_in, press, reset_portal, start_tour, type_into
 from selenium.webdriver.common.keys import Keys
 
 SECRET_PASSWORD = "Geheim-Passwort-4711"
@@ -18,110 +15,11 @@ SECRET_USER = "kundin@example.org"
 SECRET_SMS = "918273"
 SECRET_PKK = "7392"
 
-FIND_TARGET = """
-const seen = new Set();
-function find(root) {
-  const hit = root.querySelector('[data-ohne-haken-tour="target"]');
-  if (hit) return hit;
-  for (const el of root.querySelectorAll('*')) {
-    if (el.shadowRoot && !seen.has(el.shadowRoot)) {
-      seen.add(el.shadowRoot);
-      const inner = find(el.shadowRoot);
-      if (inner) return inner;
-    }
-  }
-  return null;
-}
-return find(document);
-"""
-
-
-class Tour:
-    def __init__(self, browser):
-        self.b = browser
-
-    def host_present(self) -> bool:
-        return self.b.js("return !!document.getElementById('ohne-haken-tour')")
-
-    def step_text(self) -> str | None:
-        return self.b.js("const h = document.getElementById('ohne-haken-tour');"
-                         "const s = h && h.shadowRoot.querySelector('[data-role=\"step\"]');"
-                         "return s && h.isConnected ? s.textContent : null;")
-
-    def instruction(self) -> str:
-        return self.b.js("return document.getElementById('ohne-haken-tour').shadowRoot"
-                         ".querySelector('[data-role=\"instruction\"]').textContent")
-
-    def where(self) -> str:
-        return self.b.js("const w = document.getElementById('ohne-haken-tour').shadowRoot.querySelector('[data-role=\"where\"]');"
-                         "return w.hidden ? '' : w.textContent")
-
-    def wait_step(self, number: int, total: int | None = None):
-        of = str(total) if total else r"\d+"
-        pattern = rf"(Schritt|Step) {number} (von|of) {of}"
-        self.b.wait(lambda: re.search(pattern, self.step_text() or ""),
-                    message=f"expected step {number}, saw {self.step_text()!r}")
-
-    def target(self):
-        return self.b.js(FIND_TARGET)
-
-    def wait_target(self, check=None):
-        self.b.wait(lambda: self.target() is not None and (check is None or check(self.target())),
-                    message="the step's target was not marked")
-        return self.target()
-
-    def button(self, action: str):
-        host = self.b.driver.find_element(By.ID, "ohne-haken-tour")
-        return host.shadow_root.find_element(By.CSS_SELECTOR, f'[data-action="{action}"]')
-
-    def offers(self) -> list[str]:
-        """The flows the last step offers (buttons [data-action="tour-offer"][data-flow])."""
-        return self.b.js("const h = document.getElementById('ohne-haken-tour');"
-                         "const box = h.shadowRoot.querySelector('[data-role=\"offers\"]');"
-                         "if (box.hidden) return [];"
-                         "return [...box.querySelectorAll('[data-action=\"tour-offer\"]')].map(b => b.dataset.flow);")
-
-    def close(self):
-        self.button("tour-close").click()
-        self.b.wait(lambda: not self.host_present())
-
-
-def type_into(browser, host, value: str):
-    """Type into a field the walkthrough pointed at (a one-input host or a plain input)."""
-    field = browser.js("const h = arguments[0]; return h.shadowRoot ? h.shadowRoot.querySelector('input') : h;", host)
-    field.send_keys(value)
-
-
-def press(browser, key):
-    """A key press wherever the keyboard focus is, as a user would type it."""
-    ActionChains(browser.driver).send_keys(key).perform()
-
-
-def click_button(browser, name: str):
-    buttons = browser.driver.find_elements(By.XPATH, f"//button[normalize-space()='{name}']")
-    next(b for b in buttons if b.is_displayed()).click()
-
-
-def reset_portal(browser):
-    """A new customer: no session cookie, no stored choices, no running walkthrough."""
-    for host in ("login.o2online.de", "www.o2online.de"):
-        browser.open("smoke/plain.html", host=host)
-        browser.js("localStorage.clear()")
-        browser.driver.delete_all_cookies()
-    browser.panel()
-    tour = Tour(browser)
-    browser.settle()
-    if tour.host_present():
-        tour.close()
-
 
 @pytest.fixture
 def tour(browser):
     reset_portal(browser)
-    t = Tour(browser)
-    yield t
-    if t.host_present():
-        t.close()
+    return Tour(browser)
 
 
 def assert_secrets_unread(browser, tour, secrets, expect_flow):
@@ -136,18 +34,6 @@ def assert_secrets_unread(browser, tour, secrets, expect_flow):
     assert not any(secret in logs for secret in secrets)
     browser.driver.back()
     browser.panel()
-
-
-def log_in(browser):
-    """The mock portal's session cookie, as after a completed login."""
-    browser.open("smoke/plain.html")
-    browser.js("document.cookie = 'mock_session=1; domain=o2online.de; path=/';"
-               "localStorage.setItem('mock_optin', 'dismissed'); localStorage.setItem('mock_uc_choice', 'deny');")
-
-
-def start_tour(browser, path: str):
-    browser.open(path)
-    browser.click_action("start-tour")
 
 
 def test_todays_flow_end_to_end(browser, tour):

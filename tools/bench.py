@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import conftest  # noqa: E402  (the one harness: browsers, extension install, fixture server)
+import harness as conftest  # noqa: E402  (tests/harness.py, the one harness: browsers, extension install, fixture server)
 
 SCAN_SIZES = (1_000, 10_000, 50_000)
 SCAN_CONSENTS = 10

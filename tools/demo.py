@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import conftest  # noqa: E402  the test harness: fixture server, Firefox with the extension, page helpers
+import harness as conftest  # noqa: E402  the test harness (tests/harness.py): fixture server, Firefox with the extension, page helpers
 import urllib3  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
