@@ -13,7 +13,8 @@
  * - the verdict per control (shape, kind, words, source), the count, the user's own words,
  *   the page's host and path (no query, no fragment), the extension's version and browser.
  * Never: a field's value (nothing here reads `.value`), typed text (textarea, contenteditable,
- * role=textbox), cookies, query strings, digit runs (only their digit count), e-mail addresses.
+ * role=textbox), cookies, query strings, digit runs (only their digit count; a single digit right
+ * after a letter stays, as in "o2"), e-mail addresses.
  */
 "use strict";
 
@@ -46,7 +47,9 @@
   function redact(raw, max = MAX_TEXT) {
     const text = String(raw ?? "").replace(/\s+/g, " ").trim()
       .replace(/[^\s@<>()]+@[^\s@<>()]+/g, "[e-mail]")
-      .replace(/\d(?:[\s./-]?\d)*/g, (run) => `[${run.replace(/\D/g, "").length} digits]`);
+      .replace(/\d(?:[\s./-]?\d)*/g, (run, at, whole) => (run.length === 1 && /\p{L}/u.test(whole[at - 1] || "")
+        ? run // one digit in a name ("o2", "E2E") says nothing about anyone
+        : `[${run.replace(/\D/g, "").length} digits]`));
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   }
 
@@ -149,7 +152,8 @@
       const region = regionOf(control);
       if (!regionRoots.includes(region)) regionRoots.push(region);
     }
-    const outermost = regionRoots.filter((region) => !ancestors(region).some((up) => regionRoots.includes(up)));
+    const outermost = regionRoots.filter((region) => !ancestors(region).some((up) => regionRoots.includes(up)))
+      .sort((a, b) => (inPageOrder(doc, a, b) ? -1 : 1));
 
     const refs = new Map(); // page id -> "r1" ... (only ids a label or aria attribute points at)
     const refOf = (id) => {
@@ -205,6 +209,8 @@
       if (SKIP_TAGS.has(element.tagName) || element.namespaceURI !== "http://www.w3.org/1999/xhtml" || isTyping(element)) return node;
       const keep = keepText || speaking.has(element) || LABELLING_TAGS.has(element.tagName) ||
         LABELLING_ROLES.has(element.getAttribute("role"));
+      // Light-DOM content shown in a kept slot is the label's text too (a custom element's label).
+      if (keep && element.tagName === "SLOT") for (const assigned of element.assignedNodes({flatten: true})) speaking.add(assigned);
       const shadow = shadows.get(element);
       if (shadow) node.shadowRoot = childrenOf(shadow, keep, depth);
       const frame = frames.get(element);
@@ -220,7 +226,7 @@
         if (child.nodeType === 1) {
           const node = visit(child, keepText, depth + 1);
           if (node) out.push(node);
-        } else if (child.nodeType === 3 && keepText) {
+        } else if (child.nodeType === 3 && (keepText || speaking.has(child))) {
           const text = redact(child.data);
           if (text) out.push(text);
         }
@@ -254,6 +260,12 @@
       regions,
       controls: controlList,
     };
+  }
+
+  /** Is `a` before `b` in the page (compared where each enters the top document)? */
+  function inPageOrder(doc, a, b) {
+    const anchor = (element) => [element, ...ancestors(element)].find((node) => node.getRootNode() === doc) || element;
+    return Boolean(anchor(a).compareDocumentPosition(anchor(b)) & Node.DOCUMENT_POSITION_FOLLOWING);
   }
 
   /** The address without query and fragment: only the path. */
