@@ -115,6 +115,15 @@ def load_locales(ext_dir: Path) -> dict[str, dict]:
     return locales
 
 
+def merge_terms(into: dict, terms: dict) -> None:
+    """Merge one vocabulary's terms: lists are concatenated, objects (answers, classes) merged key by key."""
+    for category, value in terms.items():
+        if isinstance(value, dict):
+            merge_terms(into.setdefault(category, {}), value)
+        else:
+            into.setdefault(category, []).extend(value)
+
+
 def load_rules(rules_dir: Path, locales: dict[str, dict]) -> dict:
     schema_path = rules_dir / "schema.json"
     schema = read_json(schema_path)
@@ -146,8 +155,7 @@ def load_rules(rules_dir: Path, locales: dict[str, dict]) -> dict:
         clean = strip_docs(doc)
         kind = clean.pop("kind")
         if kind == "vocabulary":
-            for category, terms in clean["terms"].items():
-                merged["vocabulary"].setdefault(category, []).extend(terms)
+            merge_terms(merged["vocabulary"], clean["terms"])
         elif kind == "site":
             merged["sites"].append(clean)
         else:

@@ -1,10 +1,9 @@
 /*
- * Classification: consent (protective state: unticked), objection (protective state:
- * ticked) or nothing. Protected words (billing, security, login, contract) always win and
- * leave a control alone; between consent and objection words the earliest one wins, so
- * "Ich widerspreche der Werbung" is an objection and "Ich willige in Werbung ein ... und
- * kann jederzeit widersprechen" a consent (disclaimers are removed first anyway).
- * Decided from the own label first, then the block text, then the section heading.
+ * Classification: consent (protective state: unticked / "no"), objection (protective state:
+ * ticked / "yes") or nothing. Words come from the rule vocabulary only: single terms, and
+ * classes of wording (negation, opt-out verbs, being informed about products, analysis of
+ * connection data, disclaimers, instructions). Protected words (billing, security, service
+ * notices, login, contract) in the control's own name, block, group or table headers always win.
  * See docs/RULES.md.
  */
 "use strict";
@@ -14,50 +13,152 @@
   if (OH.createClassifier) return;
   const {text} = OH;
 
+  const NEGATION_WINDOW = 6; // a negator turns a consent word within this many following words into an objection
+  const LEVELS = ["own", "block", "group", "headers", "heading"];
+  const GUARDING = new Set(["own", "block", "group", "headers"]); // a protected word here always wins
+  const USER_KINDS = new Set(["consent", "objection", "protected"]);
+
+  /** Merge vocabularies: lists are concatenated, objects (answers, classes) merged key by key. */
+  function mergeVocabulary(...vocabularies) {
+    const out = {};
+    for (const vocabulary of vocabularies) {
+      for (const [key, value] of Object.entries(vocabulary || {})) {
+        if (Array.isArray(value)) out[key] = [...(out[key] || []), ...value];
+        else if (value && typeof value === "object") out[key] = mergeVocabulary(out[key], value);
+        else out[key] = value;
+      }
+    }
+    return out;
+  }
+
+  /** Split raw text into sentences of clauses (normalised), the units disclaimers live in. */
+  function sentencesOf(raw) {
+    return String(raw ?? "").slice(0, 4000).split(/[.!?;\n]+(?:\s|$)|[.!?;]$/)
+      .map((sentence) => sentence.split(/[,:()\u2013\u2014]|\s-\s|\s(?:und|sowie|and)\s/i).map(text.normalize).filter((c) => c.trim()))
+      .filter((clauses) => clauses.length);
+  }
+
   function createClassifier(vocabulary) {
-    const terms = {};
-    for (const category of ["consent", "objection", "protected", "disclaimer"]) {
-      terms[category] = text.compileTerms(vocabulary[category]);
+    const classes = vocabulary.classes || {};
+    const compile = (list) => text.compileTerms(list || []);
+    const terms = {
+      consent: compile(vocabulary.consent),
+      objection: compile([...(vocabulary.objection || []), ...(classes.optOut || [])]),
+      protected: compile(vocabulary.protected),
+      disclaimer: compile(vocabulary.disclaimer),
+      markers: compile(classes.disclaimerMarkers),
+      instruction: compile(classes.instruction),
+      negators: compile(classes.negators),
+      answerYes: compile(vocabulary.answers?.yes),
+      answerNo: compile(vocabulary.answers?.no),
+    };
+    const combinations = (vocabulary.combinations || []).map(({kind, all}) => ({kind, parts: all.map((name) => compile(classes[name]))}));
+    const negatableNames = new Set((vocabulary.combinations || []).flatMap(({all}) => all));
+    let negatable = [...terms.consent, ...[...negatableNames].flatMap((name) => compile(classes[name]))];
+    const user = {consent: [], objection: [], protected: []};
+
+    /** The text without instructions (to the end of their sentence) and disclaimer clauses. */
+    function meaningful(raw) {
+      const kept = [];
+      for (const clauses of sentencesOf(raw)) {
+        for (const clause of clauses) {
+          if (text.findTerms(clause, terms.instruction).length) break; // "Option deaktivieren, um ...": the rest is instruction
+          if (text.findTerms(clause, terms.disclaimer).length) continue;
+          if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, terms.objection).length) continue;
+          kept.push(clause);
+        }
+        kept.push(" | ");
+      }
+      return text.normalize(kept.join(" "));
+    }
+
+    /** Objection matches from negation: a negator followed closely by a consent-class word. */
+    function negations(norm) {
+      const found = [];
+      for (const {term, index} of text.findTermsAll(norm, terms.negators)) {
+        const after = norm.slice(index).split(" ").slice(0, NEGATION_WINDOW + 2).join(" ");
+        const target = text.findTerms(` ${after.trim()} `, negatable)[0];
+        if (target) found.push({term, index}, {term: target.term, index: index + 1});
+      }
+      return found;
+    }
+
+    /** Consent or objection matches from combined classes ("informiert werden" x "Tarife"). */
+    function combined(norm) {
+      const found = [];
+      for (const {kind, parts} of combinations) {
+        const hits = parts.map((part) => text.findTerms(norm, part)[0]);
+        if (hits.every(Boolean)) found.push(...hits.map((hit) => ({kind, term: hit.term, index: hit.index})));
+      }
+      return found;
     }
 
     /** What one piece of text says: {kind, words}, {protected: true, words} or null. */
     function decide(raw) {
       if (!raw) return null;
-      const norm = text.strip(text.normalize(raw), terms.disclaimer);
+      const userGuard = text.findTerms(text.normalize(raw), user.protected);
+      if (userGuard.length) return {protected: true, user: true, words: userGuard.map((m) => m.term).slice(0, 3)};
+      const norm = meaningful(raw);
       const guarded = text.findTerms(norm, terms.protected);
       if (guarded.length) return {protected: true, words: guarded.map((m) => m.term).slice(0, 3)};
-      const consent = text.findTerms(norm, terms.consent);
-      const objection = text.findTerms(norm, terms.objection);
+      const classed = combined(norm);
+      const objection = [...text.findTerms(norm, [...terms.objection, ...user.objection]), ...negations(norm),
+        ...classed.filter((m) => m.kind === "objection")].sort((a, b) => a.index - b.index);
+      const consent = [...text.findTerms(norm, [...terms.consent, ...user.consent]),
+        ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
       if (!consent.length && !objection.length) return null;
-      const isObjection = objection.length && (!consent.length || objection[0].index <= consent[0].index);
-      const words = (isObjection ? objection : consent).map((m) => m.term);
-      return {kind: isObjection ? "objection" : "consent", words: [...new Set(words)].slice(0, 4)};
+      const kind = objection.length ? "objection" : "consent";
+      const words = (kind === "objection" ? objection : consent).map((m) => m.term);
+      return {kind, words: [...new Set(words)].slice(0, 4)};
     }
 
     /**
-     * Classify a described control. Returns {kind: "consent"|"objection"|null, words, source}.
-     * A consent label under an objection heading ("Widerspruch: [ ] Werbung per Post") is an
-     * objection: there, ticking the box objects.
+     * Classify a described control {own, group, headers, block, heading}. Returns {kind:
+     * "consent"|"objection"|null, words, source, protected}. A protected word in the own name,
+     * block, group or headers wins; else the first level with a verdict decides, and a consent
+     * under a context that objects ("Widerspruch: [ ] Werbung per Post") is an objection.
      */
     function classify(description) {
-      const levels = [["label", description.own], ["block", description.block], ["heading", description.heading]];
-      for (const [source, content] of levels) {
-        const verdict = decide(content);
-        if (!verdict) continue;
-        if (verdict.protected) return {kind: null, words: verdict.words, source};
-        if (verdict.kind === "consent" && source !== "heading") {
-          const above = decide(description.heading);
-          if (above?.kind === "objection") {
-            return {kind: "objection", words: [...above.words, ...verdict.words].slice(0, 4), source: "heading"};
-          }
+      const verdicts = LEVELS.map((level) => [level, decide(description[level])]);
+      for (const [level, verdict] of verdicts) {
+        if (verdict?.protected && (GUARDING.has(level) || verdict.user)) {
+          return {kind: null, words: verdict.words, source: level, protected: true};
         }
-        return {kind: verdict.kind, words: verdict.words, source};
       }
-      return {kind: null, words: [], source: null};
+      const at = verdicts.findIndex(([, verdict]) => verdict && (verdict.kind || verdict.protected));
+      if (at === -1) return {kind: null, words: [], source: null, protected: false};
+      const [source, verdict] = verdicts[at];
+      if (verdict.protected) return {kind: null, words: verdict.words, source, protected: true};
+      if (verdict.kind === "consent") {
+        const above = verdicts.slice(at + 1).find(([, v]) => v?.kind)?.[1];
+        if (above?.kind === "objection") return {kind: "objection", words: [...above.words, ...verdict.words].slice(0, 4), source: "context", protected: false};
+      }
+      return {kind: verdict.kind, words: verdict.words, source, protected: false};
     }
 
-    return {classify, decide};
+    /** What an answer (radio option, select option, button) means: "yes", "no" or null. */
+    function answer(raw) {
+      const norm = text.normalize(raw);
+      const best = [...text.findTerms(norm, terms.answerYes).map((m) => ({...m, value: "yes"})),
+        ...text.findTerms(norm, terms.answerNo).map((m) => ({...m, value: "no"}))]
+        .sort((a, b) => a.index - b.index || b.term.length - a.term.length)[0];
+      return best ? best.value : null;
+    }
+
+    /** The user's own words [{phrase, kind}], applied at once; protected ones win over everything. */
+    function setUserTerms(list = []) {
+      for (const kind of USER_KINDS) user[kind] = [];
+      for (const entry of list || []) {
+        const phrase = String(entry?.phrase ?? "").trim();
+        if (!USER_KINDS.has(entry?.kind) || !text.normalize(phrase).trim()) continue;
+        user[entry.kind].push(...text.compileTerms([phrase]));
+      }
+      negatable = [...terms.consent, ...user.consent, ...[...negatableNames].flatMap((name) => compile(classes[name]))];
+    }
+
+    return {classify, decide, answer, setUserTerms};
   }
 
   OH.createClassifier = createClassifier;
+  OH.mergeVocabulary = mergeVocabulary;
 })();

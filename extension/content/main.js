@@ -27,10 +27,7 @@
 
   const rules = globalThis.ohneHakenRules;
   const sites = OH.sitesFor(location.hostname);
-  const vocabulary = {};
-  for (const terms of [rules.vocabulary, ...sites.map((site) => site.terms || {})]) {
-    for (const [category, list] of Object.entries(terms)) vocabulary[category] = [...(vocabulary[category] || []), ...list];
-  }
+  const vocabulary = OH.mergeVocabulary(rules.vocabulary, ...sites.map((site) => site.terms || {}));
   const cookieBanner = sites.find((site) => site.cookieBanner)?.cookieBanner || null;
   const cookies = OH.createCookieBanner({config: cookieBanner, neverPress: vocabulary.neverPress});
   let autoDecline = false; // the user's setting (toolbar popup), off unless switched on
