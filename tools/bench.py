@@ -44,7 +44,7 @@ CLICK_PAGE = "bench/page.html?elements=10000&consents=50"
 CLICK_CONSENTS = 50
 LOAD_FIXTURE = "engine/many-consents.html"  # the largest fixture page (tests/fixtures/engine/README.md)
 QUIET_WINDOW_S = 3.0  # after the last idle run settled: how long to watch for extension callbacks
-SETTLE_MS = int(re.search(r"SETTLE_MS = (\d+)", (ROOT / "extension/content/engine.js").read_text()).group(1))
+SETTLE_MS = int(re.search(r"SETTLE_MS = (\d+)", (ROOT / "extension/content/engine-act.js").read_text()).group(1))
 
 BUDGET = {"scan_ms": 5.0, "floor_ratio": 3.0, "growth": 6.0, "idle_ms": 2.0, "batch_ms": 1.0,
           "click_ms": 250.0, "load_ratio": 1.05, "size_bytes": 60_000}

@@ -322,7 +322,7 @@
   }
 
   OH.dom = {
-    CONTROL_SELECTOR, ownHosts, ownHost, removeStaleUi, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
-    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, el, MAX_DEPTH,
+    CONTROL_SELECTOR, ownHost, removeStaleUi, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
+    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, pageRect, el, MAX_DEPTH,
   };
 })();

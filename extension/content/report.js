@@ -25,7 +25,9 @@
 
   const FORMAT = "ohne-haken-report";
   const FORMAT_VERSION = 1;
-  const CONTROLS = `${dom.CONTROL_SELECTOR}, input[type="radio"], [role="radio"], select, [aria-pressed]`;
+  // Every element the engine's shapes may ask a question with (engine-shapes.js), and the usual ones.
+  const BASE_CONTROLS = 'input[type="checkbox"], [role="checkbox"], [role="switch"], input[type="radio"], [role="radio"], select, [aria-pressed]';
+  const controlSelector = () => [BASE_CONTROLS, OH.shapes?.selector?.()].filter(Boolean).join(", ");
   const REGION_TAGS = new Set(["SECTION", "ARTICLE", "DIALOG", "FIELDSET", "TABLE"]);
   const REGION_ROLES = new Set(["region", "dialog", "alertdialog", "group", "radiogroup"]);
   const LABELLING_TAGS = new Set(["LABEL", "LEGEND", "H1", "H2", "H3", "H4", "H5", "H6", "TH", "CAPTION", "BUTTON",
@@ -128,9 +130,10 @@
         }
       }
     });
-    const controls = dom.deepQueryAll(doc, CONTROLS).filter((element) => !dom.insideOwn(element));
-    const isControl = new Set(controls);
     const verdicts = new Map((snapshot?.items || []).filter((item) => item.element).map((item) => [item.element, item]));
+    // The controls, and the question elements the engine recorded (a radio question's group).
+    const isControl = new Set([...dom.deepQueryAll(doc, controlSelector()), ...verdicts.keys()]);
+    const controls = [...isControl].filter((element) => element.isConnected && !dom.insideOwn(element));
     const counts = new Map(); // ancestor -> how many controls it holds
     for (const control of controls) for (const up of ancestors(control)) counts.set(up, (counts.get(up) || 0) + 1);
 
