@@ -253,6 +253,13 @@ class Browser:
         return self.js(f"const h = {self.PANEL_JS};"
                        "const e = h && h.shadowRoot.querySelector(arguments[0]); return e ? e.textContent : null;", css)
 
+    def settled(self):
+        """Wait until the content script has the answers of storage and the background (a running
+        walkthrough, one to start, the automatic cookie decline) and has acted on them (the panel
+        host's `data-settled`): only then does "no walkthrough appeared, nothing was declined" hold."""
+        self.wait(lambda: self.js(f"const h = {self.PANEL_JS}; return !!h && h.hasAttribute('data-settled')"),
+                  message="the content script did not settle (no answer from storage or the background)")
+
     def active_count(self) -> int:
         self.panel()
         text = self.panel_text('[data-role="active-count"]') or ""
@@ -515,9 +522,8 @@ def reset_portal(browser):
         browser.open("smoke/plain.html", host=host)
         browser.js("localStorage.clear()")
         browser.driver.delete_all_cookies()
-    browser.panel()
     tour = Tour(browser)
-    browser.settle()
+    browser.settled()
     if tour.host_present():
         tour.close()
 

@@ -69,8 +69,7 @@ def test_dap_walkthrough_never_takes_a_log_out_button_for_the_opt_out(browser, t
     # Without a walkthrough, Ohne Haken shows nothing on telefonica.de's opt-out page.
     browser.open("telefonica/dap.html", host=TELEFONICA)
     browser.fixture_ready()
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
 
     # A page with a log-out button "Abmelden" and no participation status: step 1, "where to look".
@@ -89,8 +88,7 @@ def test_a_walkthrough_shows_only_on_its_own_site(browser, popup, tour):
     browser.click_action("start-tour")
     tour.wait_step(1, 5)
     browser.open("smoke/plain.html")  # o2online.de: the DAP walkthrough is not shown here ...
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
     popup.open()
     popup.open(tab=popup.tab_id(browser.url("smoke/plain.html")))

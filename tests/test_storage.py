@@ -78,8 +78,7 @@ def test_stored_state_of_0_1_0_is_upgraded(browser, tour):
 
     # This version's content script leaves the old shape alone until the background migrates it.
     browser.open(UNKNOWN_PAGE)
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
 
     reload_extension(browser)

@@ -103,8 +103,7 @@ def test_todays_flow_end_to_end(browser, tour):
     browser.wait(lambda: not tour.host_present())
     # Completed: a reload does not bring it back.
     browser.driver.refresh()
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
 
 
@@ -226,8 +225,7 @@ def test_a_stale_walkthrough_does_not_come_back(browser, tour):
         "api.storage.local.set({tour: {flow: 'o2-today', step: 'einstellungen', reached: 7,"
         f" updated: {two_hours_ago}, manualPath: null, manualBest: -1}}}}).then(() => done());")
     browser.open("portal/mein-o2/meine-daten/")
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
     assert "o2-today" not in browser.stored()  # and it was removed
 

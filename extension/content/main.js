@@ -32,6 +32,7 @@
   const cookies = OH.createCookieBanner({config: cookieBanner, neverPress: vocabulary.neverPress});
   let autoDecline = false; // the user's setting (toolbar popup), off unless switched on
   let autoDeclineTried = false; // one attempt per page, never a loop
+  let autoDeclining = null; // the automatic decline, once started
   let lastReported = "";
   let userTerms = []; // the user's own words, [{phrase, kind}] (storage.local, see user-terms.js)
   let panel = null;
@@ -52,7 +53,7 @@
       panel.setCookieBanner(Boolean(banner));
       if (banner && autoDecline && !autoDeclineTried) {
         autoDeclineTried = true;
-        declineCookies();
+        autoDeclining = declineCookies();
       }
       panel.update(snapshot);
       for (const listener of listeners) listener(snapshot);
@@ -122,9 +123,13 @@
   });
 
   let engineStarted = false;
-  OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
+  let engineScanned;
+  const firstScan = new Promise((resolve) => {
+    engineScanned = resolve;
+  });
+  const settingsRead = OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
     autoDecline = stored[AUTO_DECLINE_KEY] === true;
-    if (autoDecline && engineStarted) engine.rescan();
+    if (autoDecline && engineStarted) engine.rescan(); // synchronous: a banner is declined now
   }, () => {});
 
   // The user's own words (popup, "Eigene Begriffe"): used at once, also on pages already open.
@@ -144,6 +149,7 @@
     if (engineStarted) return;
     engineStarted = true;
     engine.start();
+    engineScanned();
   }
   if (document.readyState === "complete") {
     startEngine();
@@ -161,10 +167,18 @@
   // new walkthrough.
   const claim = OH.send({type: "claimTourStart"});
   const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
-  Promise.resolve(running)
+  const tourDecided = Promise.resolve(running)
     .then((isRunning) => (isRunning ? loadTour().then((loaded) => loaded?.resume()) : null))
     .then(() => claim)
     .then((claimed) => (claimed ? loadTour().then((loaded) => loaded?.start(claimed.flow)) : null));
+
+  // Readiness (docs/HOOKS.md): `data-settled` on the panel host once this page has the answers of
+  // storage and the background (a running walkthrough, one to start, the automatic cookie decline)
+  // and has acted on them. Only after it does "no walkthrough, nothing declined" mean anything.
+  const cookiesDecided = Promise.all([settingsRead, firstScan]).then(() => autoDeclining);
+  Promise.all([tourDecided, cookiesDecided]).catch(() => {}).then(() => {
+    if (OH.alive()) panel.host.setAttribute("data-settled", "true");
+  });
 
   /** What the popup shows for this page: plain data only (no elements). */
   function status() {
