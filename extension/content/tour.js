@@ -62,6 +62,16 @@
     .close { position: absolute; right: 6px; top: 4px; border: none; font-size: 18px; padding: 0 6px; min-height: 26px; }
     [hidden] { display: none !important; }
     @media (prefers-reduced-motion: no-preference) { .spot { transition: left .15s, top .15s, width .15s, height .15s; } }
+    .pop { max-height: calc(100vh - 16px); overflow: auto; }
+    /* A phone or touch screen (issue 15): 16 px text, 44 x 44 px touch targets. */
+    @media (max-width: 480px), (pointer: coarse) {
+      .pop, h2 { font-size: 16px; }
+      .step { font-size: 14px; }
+      .pop { padding: 10px 12px; }
+      button { min-height: 44px; min-width: 44px; }
+      .close { min-height: 44px; right: 2px; top: 2px; }
+      .step { padding-right: 44px; }
+    }
   `;
 
   // ---- reading the page (names and labels only, never values) ---------------------------
@@ -474,6 +484,7 @@
     function place(found = target) {
       if (!ui) return;
       const view = doc.defaultView;
+      ui.pop.style.removeProperty("max-height");
       const popRect = ui.pop.getBoundingClientRect();
       const width = popRect.width || 340;
       const height = popRect.height || 180;
@@ -502,9 +513,20 @@
       // Never over the buttons the user presses next (a form's "SMS-Code anfordern" beside its field).
       const obstacles = nearbyControls(found);
       const free = ({left, top}) => !obstacles.some((o) => left < o.right && left + width > o.left && top < o.bottom && top + height > o.top);
-      const chosen = places.find((p) => fits(p) && free(p)) || places.find(fits) || {left: clampLeft(r.left), top: clampTop(r.bottom + gap)};
+      const chosen = places.find((p) => fits(p) && free(p)) || places.find(fits) || squeezed(r, gap, clampLeft(r.left));
       ui.pop.style.left = `${Math.round(chosen.left)}px`;
       ui.pop.style.top = `${Math.round(chosen.top)}px`;
+    }
+
+    /** Nothing fits whole (a phone): the larger band above or below the target, the popover scrolling inside it. */
+    function squeezed(r, gap, left) {
+      const view = doc.defaultView;
+      const above = r.top - gap - 8;
+      const below = view.innerHeight - r.bottom - gap - 8;
+      const band = Math.floor(Math.max(above, below));
+      if (band < 120) return {left, top: Math.max(8, view.innerHeight - (ui.pop.getBoundingClientRect().height || 180) - 8)};
+      ui.pop.style.setProperty("max-height", `${band}px`);
+      return {left, top: above > below ? Math.max(8, r.top - gap - Math.min(band, ui.pop.getBoundingClientRect().height)) : r.bottom + gap};
     }
 
     /** Viewport boxes of the buttons in the target's form (or its small container), at most a few. */

@@ -53,6 +53,11 @@
 
   async function findTarget() {
     inTab = Boolean(await api.tabs.getCurrent());
+    document.documentElement.toggleAttribute("data-in-tab", inTab); // full width (popup.css)
+    // Touch sizes on a touch screen, and in a phone-wide tab (the desktop toolbar popup is 330 px wide itself).
+    const touch = () => matchMedia("(pointer: coarse)").matches || (inTab && matchMedia("(max-width: 480px)").matches);
+    document.documentElement.toggleAttribute("data-touch", touch());
+    addEventListener("resize", () => document.documentElement.toggleAttribute("data-touch", touch()));
     const param = new URLSearchParams(location.search).get("tab");
     if (param !== null) return Number(param);
     if (!inTab) {
@@ -219,6 +224,13 @@
     }
     buttons.checkPage.disabled = false;
     await refresh();
+  });
+  // The privacy page opens as a tab of its own (Firefox for Android has no windows, and its popup
+  // is no place for a second page).
+  $('[data-action="privacy"]').addEventListener("click", async (event) => {
+    event.preventDefault();
+    await api.tabs.create({url: event.currentTarget.href});
+    if (!inTab) window.close();
   });
   for (const box of settings) {
     box.addEventListener("change", () => api.storage.local.set({[box.dataset.setting]: box.checked}));
