@@ -323,6 +323,6 @@
 
   OH.dom = {
     CONTROL_SELECTOR, ownHost, removeStaleUi, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
-    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, pageRect, el, MAX_DEPTH,
+    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, el, MAX_DEPTH,
   };
 })();

@@ -320,6 +320,7 @@
       async showReport() {
         collapsed = false;
         await report.open();
+        if (autoMinimised) makeRoom(); // a phone: the save button scrolls up, the report gets the room
       },
       update(next) {
         snapshot = next;

@@ -8,8 +8,9 @@
  *   element tree with tag names, roles, `type`, aria-* attributes, checked/selected/pressed and
  *   disabled states, shadow roots and same-origin frames marked;
  * - text only where it labels: labels, legends, headings, table headers, buttons, options,
- *   texts a control names with aria-labelledby/-describedby, and the row that holds one
- *   control (the text the classifier reads); headings and landmark names outside the regions;
+ *   texts a control names with aria-labelledby/-describedby, the row that holds one control,
+ *   and up to three paragraphs between a section heading and its settings, its intro (the texts
+ *   the classifier reads); outside the regions only headings and landmark names;
  * - the verdict per control (shape, kind, words, source), the count, the user's own words,
  *   the page's host and path (no query, no fragment), the extension's version and browser.
  * Never: a field's value (nothing here reads `.value`), typed text (textarea, contenteditable,
@@ -43,6 +44,9 @@
   const MAX_DEPTH = 48;
   const MAX_TEXT = 300;
   const MAX_BLOCK_DEPTH = 8;
+  const MAX_INTRO = 3; // elements after a section heading kept as its intro
+  const INTRO_HEADINGS = 'h2, h3, h4, h5, h6, [role="heading"], legend';
+  const TYPING_FIELDS = 'input:not([type="checkbox"]):not([type="radio"]):not([type="hidden"]), textarea, [contenteditable], [role="textbox"]';
 
   /** Digit runs (with the spaces, dots, dashes and slashes between them) become their count;
    *  e-mail addresses go entirely. Applied to every piece of page text a report keeps. */
@@ -94,14 +98,16 @@
     }
   }
 
-  /** The form around a control, else its nearest section, dialog or group, else the block below <body>. */
+  /** The form around a control, else its nearest section, dialog or group, else <main>, else the block below <body>. */
   function regionOf(control) {
     const chain = ancestors(control);
     const form = chain.find((node) => node.tagName === "FORM" || node.getAttribute("role") === "form");
     if (form) return form;
     const near = chain.find((node) => REGION_TAGS.has(node.tagName) || REGION_ROLES.has(node.getAttribute("role")));
     if (near) return near;
-    const body = chain.findIndex((node) => node.tagName === "BODY" || node.tagName === "MAIN");
+    const main = chain.find((node) => node.tagName === "MAIN" || node.getAttribute("role") === "main");
+    if (main) return main;
+    const body = chain.findIndex((node) => node.tagName === "BODY");
     return body > 0 ? chain[body - 1] : chain[0] || control;
   }
 
@@ -147,6 +153,22 @@
           const target = root.getElementById?.(id) || root.querySelector?.(`#${CSS.escape(id)}`);
           if (target) speaking.add(target);
         }
+      }
+    }
+
+    // A section's intro: what follows a heading (not the page's title) up to the first control,
+    // which the classifier reads with the heading ("Auf welchen Wegen dürfen wir dich kontaktieren?").
+    // Only paragraphs, and only when the settings follow right after them (a summary of the
+    // customer's data after "Deine Angaben" is no intro).
+    for (const heading of dom.deepQueryAll(doc, INTRO_HEADINGS)) {
+      const intro = [];
+      let sibling = heading.nextElementSibling;
+      while (sibling && intro.length < MAX_INTRO && sibling.tagName === "P" && !counts.has(sibling)) {
+        intro.push(sibling);
+        sibling = sibling.nextElementSibling;
+      }
+      if (sibling && (counts.has(sibling) || isControl.has(sibling)) && !sibling.querySelector(TYPING_FIELDS)) {
+        for (const paragraph of intro) speaking.add(paragraph);
       }
     }
 
