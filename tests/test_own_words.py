@@ -92,7 +92,8 @@ def test_own_words_are_validated(browser, popup):
     expected = popup.call("done(api.i18n.getMessage('ownWordsErrorDuplicate'));")
     browser.wait(lambda: popup.text('[data-role="own-word-error"]') == expected)
     assert popup.stored(KEY) == [{"phrase": "Clubpost", "kind": "objection"}]
-    # The field takes at most 60 characters; a longer or broken stored list is used only as far as it is valid (written by hand, or by another version).
+    # The field takes at most 60 characters; a longer or broken stored list (written by hand, or by
+    # another version) is used only as far as it is valid.
     popup.call("api.storage.local.set({userTerms: [{phrase: '<i>x</i>', kind: 'consent'}, {phrase: 'Clubpost', kind: 'bogus'},"
                " {phrase: 'x'.repeat(61), kind: 'consent'}, {phrase: 'Kundenmagazin', kind: 'protected'}]}).then(() => done());")
     browser.wait(lambda: listed(popup) == [["Kundenmagazin", "protected"]])
@@ -105,8 +106,8 @@ def test_own_words_are_in_the_report(browser, popup):
     open_page(browser, popup)
     browser.wait(lambda: browser.page_marks()["club"] == "consent")
     browser.click_action("page-report")
-    text = lambda: browser.js(f"return {browser.PANEL_JS}.shadowRoot.querySelector('[data-role=\"report\"]').textContent")  # noqa: E731
-    browser.wait(lambda: "„Clubpost“" in text(), message="the report does not list the own words")
+    report = f"return {browser.PANEL_JS}.shadowRoot.querySelector('[data-role=\"report\"]').textContent"
+    browser.wait(lambda: "„Clubpost“" in browser.js(report), message="the report does not list the own words")
 
 
 def test_twin_own_words_change_nothing(browser, popup):

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from harness import FIXTURES, ROOT
+from harness import FIXTURES, ROOT, check_page
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -22,7 +22,8 @@ from selenium.webdriver.common.keys import Keys
 CASES = json.loads((FIXTURES / "reports" / "cases.json").read_text())
 TOOL = ROOT / "tools" / "report_to_fixture.py"
 ROUND_TRIP_OUT = FIXTURES / "reports" / "_roundtrip"  # generated during the test, not committed (.gitignore)
-REPORT_TEXT = "const h = {panel}; const e = h && h.shadowRoot.querySelector('[data-role=\"report\"]'); return e ? e.textContent : ''"
+REPORT_TEXT = ("const h = {panel}; const e = h && h.shadowRoot.querySelector('[data-role=\"report\"]');"
+               "return e ? e.textContent : ''")
 
 # What the test types into redaction.html, and what the page shows or keeps of the customer.
 TYPED = {"name": "Erika Mustermann", "street": "Heidestraße 17", "city": "51147 Köln", "phone": "0176 12345678",
@@ -176,6 +177,15 @@ def test_popup_opens_the_report_in_the_panel(browser, popup):
     popup.press('[data-action="page-report"]')
     popup.to(popup.main)
     browser.wait(lambda: "mixed-settings.html" in report_text(browser), message="the popup did not open the report")
+
+
+def test_report_on_a_page_checked_on_request(browser, popup, downloads):
+    """A page of another provider checked with "Diese Seite prüfen" (Firefox: see test_generic.py)."""
+    check_page(browser, popup, "generic/einwilligungen.html", "www.anbieter.example")
+    browser.wait(lambda: browser.active_count() == 3)
+    assert "www.anbieter.example/generic/einwilligungen.html" in open_report(browser)
+    report = saved_report(browser, downloads)
+    assert report["page"]["host"] == "www.anbieter.example" and report["summary"]["total"] == 3
 
 
 def test_report_on_a_page_without_consents(browser):

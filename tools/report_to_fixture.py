@@ -36,7 +36,9 @@ FIXTURE_SCRIPT = """
   function all(root, out) {
     root.querySelectorAll('[data-report-control]').forEach(function (e) { out[e.getAttribute('data-report-control')] = e; });
     root.querySelectorAll('*').forEach(function (e) { if (e.shadowRoot) all(e.shadowRoot, out); });
-    root.querySelectorAll('iframe').forEach(function (f) { try { if (f.contentDocument) all(f.contentDocument, out); } catch (x) {} });
+    root.querySelectorAll('iframe').forEach(function (f) {
+      try { if (f.contentDocument) all(f.contentDocument, out); } catch (x) {}
+    });
     return out;
   }
   function checked(e) {
@@ -102,7 +104,8 @@ def render(items: list, depth: int = 0) -> str:
             inner += f'<template shadowrootmode="open">{render(item["shadowRoot"], depth + 1)}</template>'
         if "frame" in item:
             frame = item["frame"]
-            doc = f"<!doctype html><html><head><meta charset=\"utf-8\"><style>{STYLE}</style></head><body>{render(frame.get('children', []), depth + 1)}</body></html>"
+            body = render(frame.get("children", []), depth + 1)
+            doc = f'<!doctype html><html><head><meta charset="utf-8"><style>{STYLE}</style></head><body>{body}</body></html>'
             inner += f'<iframe srcdoc="{html.escape(doc, quote=True)}" title="frame"></iframe>'
         inner += render(item.get("children", []), depth + 1)
         if tag in VOID:
@@ -121,7 +124,8 @@ def page(report: dict, source: str) -> str:
 <!--
   Written by tools/report_to_fixture.py from {html.escape(source)}: a page report of
   {html.escape(page_info['host'] + page_info['path'])} made with Ohne Haken {html.escape(report['extension']['version'])}
-  ({html.escape(report['extension']['browser'])}). Reported: {report['summary']['total']} settings, {report['summary']['active']} sharing data.
+  ({html.escape(report['extension']['browser'])}).
+  Reported: {report['summary']['total']} settings, {report['summary']['active']} sharing data.
   The regions with controls as the report kept them (redacted text, no values); controls carry
   data-report-control="N" (the report's control numbers). Expected marks: cases.json.
 -->

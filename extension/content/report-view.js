@@ -130,7 +130,7 @@
       area.value = value;
       view.append(area);
       area.select();
-      let copied = false;
+      let copied;
       try {
         copied = doc.execCommand("copy");
       } catch {
