@@ -20,6 +20,7 @@
     .report pre { font: 11px/1.35 ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; overflow-wrap: anywhere;
                   background: #f4f6fb; border: 1px solid #dde3ef; border-radius: 6px; padding: 6px; margin: 4px 0;
                   max-height: 260px; overflow: auto; user-select: text; }
+    .report-actions { display: flex; gap: 8px; flex-wrap: wrap; margin: 6px 0; }
     .report .hint { font-size: 12px; color: #44506a; margin: 4px 0; }
     .report a { color: #003ca0; }
     .report textarea { position: fixed; left: -9999px; top: 0; width: 10px; height: 10px; }
@@ -105,7 +106,7 @@
       el(doc, "h3", {id: "oh-report-title", text: OH.t("reportHeading")}),
       el(doc, "p", {class: "hint", text: OH.t("reportIntro")}),
       text,
-      el(doc, "div", {class: "actions"}, [copy, save, close]),
+      el(doc, "div", {class: "report-actions"}, [copy, save, close]),
       status,
       el(doc, "p", {class: "hint"}, [link]),
     ]);
