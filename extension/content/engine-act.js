@@ -31,7 +31,7 @@
   }
 
   /**
-   * engine: {recordByKey(key), rescanAll(), roots, ctx, isStopped()}.
+   * engine: {recordByKey(key), rescanAll(), forget(element), openerOf(element), roots, ctx, isStopped()}.
    * vocabulary: confirm names and neverPress words for dialogs.
    */
   function createActor(engine, vocabulary) {
@@ -60,18 +60,27 @@
       return reacted();
     }
 
-    /** Show a question inside a closed section: click its summary / disclosure button (only that). */
+    /**
+     * Show a question inside a closed section: click its summary / disclosure button (only that),
+     * once per closed level. Returns the question's record as it is when shown, or null.
+     */
     async function reveal(key, report) {
       for (let round = 0; round < MAX_OPEN; round++) {
         const record = engine.recordByKey(key);
         if (!record?.opener) return record;
-        const opener = record.opener;
-        opener.click();
-        report.opened.push(opener);
-        await waitFor(() => dom.isVisible(OH.labels.visualOf(record.element)) || !record.element.isConnected, REACT_TIMEOUT_MS);
+        const {element, opener} = record;
+        const shown = () => !element.isConnected || dom.isVisible(OH.labels.visualOf(element));
+        const closed = () => engine.openerOf(element) === opener && !shown();
+        if (closed()) { // not opened meanwhile (for another question of the same section)
+          opener.click();
+          report.opened.push(opener);
+          await waitFor(() => !closed(), REACT_TIMEOUT_MS);
+          if (closed()) return null; // it did not open: never click it twice
+        }
+        engine.forget(element); // looked at afresh: shown now, or behind an inner closed section
         engine.rescanAll();
       }
-      return engine.recordByKey(key);
+      return null;
     }
 
     /** Bring one question to `wanted` ("yes" or "no"). Returns "done" or a failure reason. */

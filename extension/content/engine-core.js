@@ -41,7 +41,7 @@
 
     const watcher = OH.createWatcher({doc, onBatch: flush});
     const actor = OH.createActor({
-      recordByKey, rescanAll, roots: watcher.roots, ctx, isStopped: () => stopped,
+      recordByKey, rescanAll, forget: setAside, openerOf, roots: watcher.roots, ctx, isStopped: () => stopped,
     }, vocabulary);
 
     // ---- finding ---------------------------------------------------------------------

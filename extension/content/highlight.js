@@ -132,6 +132,8 @@
     }
 
     function clear() {
+      if (frame) doc.defaultView.cancelAnimationFrame(frame);
+      frame = 0;
       show([], null);
       host?.remove();
     }
