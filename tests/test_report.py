@@ -209,7 +209,8 @@ def marks_in_order(browser) -> list:
 
 
 ROUND_TRIP = ["engine/mixed-settings.html", "engine/one-elements.html", "engine/iframe.html",
-              "engine/o2-today-editor.html", "engine/switches.html", "engine/o2-2012-form.html", "reports/redaction.html"]
+              "engine/o2-today-editor.html", "engine/switches.html", "engine/o2-2012-form.html", "engine/radio-questions.html",
+              "engine/select-consents.html", "engine/pressed-chips.html", "engine/channel-table.html", "reports/redaction.html"]
 
 
 @pytest.mark.parametrize("page", ROUND_TRIP, ids=[p.split("/")[-1] for p in ROUND_TRIP])

@@ -83,7 +83,7 @@ def attributes(node: dict) -> str:
             if value is True:
                 out.append(key)
             continue
-        if key in ("role", "type", "id", "for", "title") or key.startswith("aria-"):
+        if key in ("role", "type", "id", "for", "title", "name") or key.startswith("aria-"):
             out.append(f'{key}="{html.escape(str(value), quote=True)}"')
     if "control" in node:
         out.append(f'data-report-control="{int(node["control"])}"')

@@ -217,6 +217,7 @@
       if (element.tagName === "OPTION") out.selected = element.selected;
       if (element.tagName === "DETAILS" || element.tagName === "DIALOG") out.open = element.hasAttribute("open");
       if (element.tagName === "INPUT" && (element.type === "checkbox" || element.type === "radio")) out.checked = element.checked;
+      if (element.tagName === "INPUT" && element.type === "radio" && element.name) out.name = redact(element.name, 60); // the group
       return out;
     }
 
