@@ -213,7 +213,7 @@ def test_keyboard(browser, tour):
     assert all(dialog)
     press(browser, Keys.ESCAPE)
     browser.wait(lambda: not tour.host_present())
-    assert "o2-today" not in browser.stored()  # Close ends it
+    browser.wait(lambda: "o2-today" not in browser.stored(), message="Close did not end the walkthrough")
 
 
 def test_a_stale_walkthrough_does_not_come_back(browser, tour):
@@ -227,7 +227,7 @@ def test_a_stale_walkthrough_does_not_come_back(browser, tour):
     browser.open("portal/mein-o2/meine-daten/")
     browser.settled()
     assert not tour.host_present()
-    assert "o2-today" not in browser.stored()  # and it was removed
+    browser.wait(lambda: "o2-today" not in browser.stored(), message="the stale walkthrough was not removed")
 
 
 def test_spotlight_follows_scrolling_and_sits_in_the_top_layer(browser, tour):

@@ -38,6 +38,19 @@
       .filter((clauses) => clauses.length);
   }
 
+  /** Normalised text with every occurrence of the compiled terms blanked out. */
+  function without(norm, compiled) {
+    let out = norm;
+    for (const {needle} of compiled) out = out.split(needle).join(" ");
+    return out;
+  }
+
+  /** Up to four distinct words to show, none a part of another ("angebot" in "angebote"). */
+  function shown(words) {
+    const unique = [...new Set(words)];
+    return unique.filter((word) => !unique.some((other) => other !== word && other.includes(word))).slice(0, 4);
+  }
+
   function createClassifier(vocabulary) {
     const classes = vocabulary.classes || {};
     const compile = (list) => text.compileTerms(list || []);
@@ -49,6 +62,7 @@
       markers: compile(classes.disclaimerMarkers),
       instruction: compile(classes.instruction),
       negators: compile(classes.negators),
+      teaser: compile(classes.teaser),
       answerYes: compile(vocabulary.answers?.yes),
       answerNo: compile(vocabulary.answers?.no),
     };
@@ -62,10 +76,15 @@
       const kept = [];
       for (const clauses of sentencesOf(raw)) {
         for (const clause of clauses) {
-          if (text.findTerms(clause, terms.instruction).length) break; // "Option deaktivieren, um ...": the rest is instruction
+          const instruction = text.findTerms(clause, terms.instruction)[0];
+          if (instruction) { // "Option deaktivieren, um ...": from here to the sentence's end it describes the action
+            kept.push(clause.slice(0, instruction.index));
+            break;
+          }
           if (text.findTerms(clause, terms.disclaimer).length) continue;
           if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, terms.objection).length) continue;
-          kept.push(clause);
+          // "Keine Angebote verpassen": a teaser's negator negates nothing
+          kept.push(text.findTerms(clause, terms.teaser).length ? without(clause, terms.negators) : clause);
         }
         kept.push(" | ");
       }
@@ -102,21 +121,21 @@
       const guarded = text.findTerms(norm, terms.protected);
       if (guarded.length) return {protected: true, words: guarded.map((m) => m.term).slice(0, 3)};
       const classed = combined(norm);
-      const objection = [...text.findTerms(norm, [...terms.objection, ...user.objection]), ...negations(norm),
-        ...classed.filter((m) => m.kind === "objection")].sort((a, b) => a.index - b.index);
+      const explicit = [...text.findTerms(norm, [...terms.objection, ...user.objection]), ...classed.filter((m) => m.kind === "objection")];
+      const objection = [...explicit, ...negations(norm)].sort((a, b) => a.index - b.index);
       const consent = [...text.findTerms(norm, [...terms.consent, ...user.consent]),
         ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
       if (!consent.length && !objection.length) return null;
       const kind = objection.length ? "objection" : "consent";
-      const words = (kind === "objection" ? objection : consent).map((m) => m.term);
-      return {kind, words: [...new Set(words)].slice(0, 4)};
+      return {kind, explicit: explicit.length > 0, words: shown((kind === "objection" ? objection : consent).map((m) => m.term))};
     }
 
     /**
      * Classify a described control {own, group, headers, block, heading}. Returns {kind:
      * "consent"|"objection"|null, words, source, protected}. A protected word in the own name,
      * block, group or headers wins; else the first level with a verdict decides, and a consent
-     * under a context that objects ("Widerspruch: [ ] Werbung per Post") is an objection.
+     * under a context with an objection word or opt-out verb ("Widerspruch: [ ] Werbung per
+     * Post") is an objection.
      */
     function classify(description) {
       const verdicts = LEVELS.map((level) => [level, decide(description[level])]);
@@ -130,8 +149,10 @@
       const [source, verdict] = verdicts[at];
       if (verdict.protected) return {kind: null, words: verdict.words, source, protected: true};
       if (verdict.kind === "consent") {
+        // only an explicit objection above flips ("Widerspruch gegen Werbung:"), not a negation
+        // somewhere in a heading's intro ("Nicht erlaubt" of a neighbouring question)
         const above = verdicts.slice(at + 1).find(([, v]) => v?.kind)?.[1];
-        if (above?.kind === "objection") return {kind: "objection", words: [...above.words, ...verdict.words].slice(0, 4), source: "context", protected: false};
+        if (above?.kind === "objection" && above.explicit) return {kind: "objection", words: [...above.words, ...verdict.words].slice(0, 4), source: "context", protected: false};
       }
       return {kind: verdict.kind, words: verdict.words, source, protected: false};
     }

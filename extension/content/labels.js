@@ -134,13 +134,10 @@
     return grid;
   }
 
-  /** Is a native th a column header (else a row header)? Its scope, or where it stands. */
-  function isColumnHeader(th) {
+  /** A th's scope: "col", "row" or "" (auto: a column header above a cell, a row header beside it). */
+  function scopeOf(th) {
     const scope = (th.getAttribute("scope") || "").toLowerCase();
-    if (scope === "col" || scope === "colgroup") return true;
-    if (scope === "row" || scope === "rowgroup") return false;
-    const row = th.parentElement;
-    return row?.parentElement?.tagName === "THEAD" || !Array.from(row?.cells || []).some((cell) => cell.tagName === "TD");
+    return scope.startsWith("col") ? "col" : scope.startsWith("row") ? "row" : "";
   }
 
   function nativeHeaders(cell) {
@@ -156,8 +153,8 @@
     for (const [other, at] of grid) {
       if (other === cell || other.tagName !== "TH") continue;
       const overlaps = at.from <= place.to && at.to >= place.from;
-      if (overlaps && at.row < place.row && isColumnHeader(other)) columns.push(dom.textOf(other, MAX_PART));
-      else if (at.row === place.row && at.to < place.from && !isColumnHeader(other)) rows.push(dom.textOf(other, MAX_PART));
+      if (overlaps && at.row < place.row && scopeOf(other) !== "row") columns.push(dom.textOf(other, MAX_PART));
+      else if (at.row === place.row && at.to < place.from && scopeOf(other) !== "col") rows.push(dom.textOf(other, MAX_PART));
     }
     return [...columns, ...rows, caption];
   }
@@ -234,7 +231,11 @@
 
   /** The nearest section heading with its intro; a main title contributes its intro only. */
   function headingText(control) {
-    const found = dom.headingOf(control);
+    const cell = cellOf(control);
+    const table = cell && (cell.closest("table") || cell.closest('[role="table"], [role="grid"], [role="treegrid"]'));
+    // in a table the header cells speak for the control: the heading is the table's, without
+    // the other rows' text as its intro
+    const found = dom.headingOf(table || control);
     if (!found) return "";
     if (!isMainTitle(found.element) || !dom.isHeading(found.element)) return found.text;
     const title = dom.textOf(found.element, MAX_PART);
