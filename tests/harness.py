@@ -29,7 +29,7 @@ from typing import ClassVar
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import DetachedShadowRootException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -244,10 +244,17 @@ class Browser:
     PANEL_JS = "[...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot)"
 
     def panel(self):
-        """The panel's shadow root, once the first scan is done."""
-        self.wait(lambda: self.js(f"const h = {self.PANEL_JS}; return !!h && h.hasAttribute('data-ready')"),
-                  message="the panel did not appear")
-        return self.js(f"return {self.PANEL_JS}").shadow_root
+        """The panel's shadow root, once the first scan is done (found and returned in one step: the
+        sentinel's launcher may give way to the panel at any moment, docs/SENTINEL.md)."""
+        ready = f"const h = {self.PANEL_JS}; return h && h.hasAttribute('data-ready') ? h.shadowRoot : null"
+
+        def shadow_root():
+            try:
+                return self.js(ready)
+            except (StaleElementReferenceException, DetachedShadowRootException):
+                return None  # the launcher gave way to the panel just then: look again
+
+        return self.wait(shadow_root, message="the panel did not appear")
 
     def panel_text(self, css: str) -> str:
         return self.js(f"const h = {self.PANEL_JS};"
@@ -268,7 +275,12 @@ class Browser:
         return int(match.group())
 
     def click_action(self, action: str):
-        self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        """Click a panel button. When the launcher gives way to the panel between finding the button
+        and clicking it (docs/SENTINEL.md), nothing was clicked: the panel's button is clicked."""
+        try:
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        except (StaleElementReferenceException, DetachedShadowRootException):
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""

@@ -1,8 +1,10 @@
 /*
- * Entry point (the last content script): pick the vocabulary for this site, start the
- * engine, show the panel, and resume a walkthrough if one is running (or start one the
- * toolbar popup asked for when it opened this tab). Answers the popup and the background
- * through one dispatcher (POPUP_HANDLERS).
+ * Entry point of the engine (the last of ENGINE_SCRIPTS, which the background injects when the
+ * sentinel, content/sentinel.js, asks for them): pick the vocabulary for this site, start the
+ * engine, show the panel (it replaces the sentinel's launcher), and resume a walkthrough if one
+ * is running (or start one the toolbar popup asked for when it opened this tab). Answers the
+ * popup and the background through one dispatcher (POPUP_HANDLERS), which the sentinel calls
+ * as OH.main.handle.
  * Same-origin child frames are scanned from the top frame, so they do nothing here.
  */
 "use strict";
@@ -56,6 +58,7 @@
         autoDeclining = declineCookies();
       }
       panel.update(snapshot);
+      OH.sentinel?.handOver(); // the panel has drawn: the launcher goes
       for (const listener of listeners) listener(snapshot);
       reportCount(snapshot);
     },
@@ -165,7 +168,7 @@
   // by the walkthrough's last step starts that walkthrough once; any other page resumes a
   // running one. Start only after resume has settled, so a late resume cannot overwrite the
   // new walkthrough.
-  const claim = OH.send({type: "claimTourStart"});
+  const claim = OH.sentinel ? OH.sentinel.claim : OH.send({type: "claimTourStart"}); // claimed once, by the sentinel
   const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
   const tourDecided = Promise.resolve(running)
     .then((isRunning) => (isRunning ? loadTour().then((loaded) => loaded?.resume()) : null))
@@ -218,9 +221,18 @@
     },
   };
 
-  OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (sender.id !== OH.api.runtime.id || !message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return false;
-    Promise.resolve(POPUP_HANDLERS[message.type](message)).then(sendResponse, () => sendResponse(null));
-    return true; // the answer comes asynchronously
-  });
+  /** One message of the popup or the background (the sentinel's listener passes them on). */
+  function handle(message) {
+    if (!message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return Promise.resolve(null);
+    return Promise.resolve(POPUP_HANDLERS[message.type](message));
+  }
+  OH.main = {handle};
+
+  if (!OH.sentinel) { // loaded without the sentinel: answer the popup here
+    OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+      if (sender.id !== OH.api.runtime.id || !message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return false;
+      handle(message).then(sendResponse, () => sendResponse(null));
+      return true; // the answer comes asynchronously
+    });
+  }
 })();
