@@ -44,8 +44,8 @@ CHECK = [
 VALID = [
     (None, []),
     ("Clubpost", []),
-    ([{"phrase": "Clubpost", "kind": "consent"}, {"phrase": "<i>x</i>", "kind": "consent"}, {"phrase": "clubpost", "kind": "objection"},
-      {"kind": "consent"}, {"phrase": "Kundenmagazin", "kind": "protected"}],
+    ([{"phrase": "Clubpost", "kind": "consent"}, {"phrase": "<i>x</i>", "kind": "consent"},
+      {"phrase": "clubpost", "kind": "objection"}, {"kind": "consent"}, {"phrase": "Kundenmagazin", "kind": "protected"}],
      [{"phrase": "Clubpost", "kind": "consent"}, {"phrase": "Kundenmagazin", "kind": "protected"}]),
 ]
 
