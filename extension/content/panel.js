@@ -204,8 +204,8 @@
       panel.setAttribute("aria-label", compact ? OH.t("launcherLabel") : OH.t("panelLabel"));
       count.textContent = countText(s);
       count.classList.toggle("done", s.total > 0 && s.active === 0);
-      actionRow.hidden = compact;
-      details.hidden = compact;
+      actionRow.hidden = s.total === 0; // also while a report is open on a page without consents
+      details.hidden = s.total === 0;
       clearButton.disabled = s.busy || s.active === 0;
       clearButton.textContent = OH.t(s.busy ? "clearing" : "clearAll");
       undoButton.hidden = !(s.lastRun?.kind === "clear" && s.lastRun.changes.length);

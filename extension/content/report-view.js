@@ -24,7 +24,7 @@
     .report .hint { font-size: 12px; color: #44506a; margin: 4px 0; }
     .report a { color: #003ca0; }
     .report textarea { position: fixed; left: -9999px; top: 0; width: 10px; height: 10px; }
-    .report-open { font-size: 12px; }
+    .report-open { font-size: 12px; margin: 4px 0 0 6px; }
   `;
 
   function kindName(kind) {
