@@ -128,10 +128,15 @@ def start_chromium(dist: Path, locale: str = "de"):
         options.add_argument(arg)
     # runtime.reload() loads an unpacked extension again only in developer mode; without it the
     # extension stays unloaded and its pages show ERR_BLOCKED_BY_CLIENT (tests/test_storage.py).
-    options.add_experimental_option("prefs", {"extensions": {"ui": {"developer_mode": True}}})
+    # The UI language needs Debian's chromium-l10n (scripts/ensure-tools.sh) plus --lang and this pref.
+    options.add_experimental_option("prefs", {"extensions": {"ui": {"developer_mode": True}},
+                                              "intl": {"accept_languages": f"{locale}-{LOCALE_REGION[locale]},{locale}"}})
     options.enable_bidi = True
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path))
+    # On Linux Chromium takes its application locale (which chrome.i18n speaks) from the environment.
+    language = f"{locale}_{LOCALE_REGION[locale]}"
+    env = {**os.environ, "LANGUAGE": language, "LANG": f"{language}.UTF-8"}
+    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path, env=env))
     result = driver.webextension.install(path=str(dist / "chromium"))
     extension_id = result.get("extension") if isinstance(result, dict) else result
     return driver, f"chrome-extension://{extension_id}"
@@ -312,17 +317,32 @@ class Browser:
 
 
 def start_browser(name: str, dist: Path, port: int, locale: str = "de") -> Browser:
-    """Start one browser; `locale` is the UI language asked for (it needs the browser's language pack)."""
+    """Start one browser whose extension speaks `locale` (which needs the browser's language pack:
+    without it the browser falls back to English, so this stops with what to install)."""
     if name == "firefox":
         driver, base = start_firefox(dist, locale=locale)
     elif name == "chromium":
         driver, base = start_chromium(dist, locale=locale)
     else:
         raise pytest.UsageError(f"unknown browser {name!r} in OHNE_HAKEN_BROWSERS")
-    return Browser(name, driver, base, port)
+    browser = Browser(name, driver, base, port)
+    browser.open_extension_page("pages/privacy.html")
+    spoken = browser.js("return (globalThis.browser ?? chrome).i18n.getUILanguage()")
+    if not spoken.lower().startswith(locale):
+        browser.quit()
+        pytest.exit(f"{name} speaks {spoken!r}, not {locale!r}: its language pack is missing "
+                    "(run `scripts/ensure-tools.sh browsers` as root)", returncode=1)
+    return browser
 
 
 _start = start_browser  # the name tools/bench.py uses
+
+
+def set_viewport(browser: Browser, width: int | None, height: int | None = None):
+    """Emulate a viewport in CSS pixels, or end the emulation (None); BiDi, in both browsers (a
+    Firefox window cannot be narrower than 500 px)."""
+    viewport = {"width": width, "height": height} if width else None
+    browser.driver.browsing_context.set_viewport(context=browser.driver.current_window_handle, viewport=viewport)
 
 
 def follow_new_tab(browser: Browser, click, url: str, before: set[str]):
@@ -547,8 +567,23 @@ def log_in(browser):
                "localStorage.setItem('mock_optin', 'dismissed'); localStorage.setItem('mock_uc_choice', 'deny');")
 
 
+START_BUTTON = ("const h = [...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot);"
+                "const b = h && h.shadowRoot.querySelector('[data-action=\"start-tour\"]'); if (!b) return null;"
+                "const r = b.getBoundingClientRect();"
+                "return {w: r.width, top: r.top, bottom: r.bottom, vh: innerHeight,"
+                " hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === h};")
+
+
 def start_tour(browser, path: str):
+    """Open `path` and press the panel's "Zum Formular führen" once the panel has placed itself."""
     browser.open(path)
+    browser.panel()
+
+    def in_view() -> bool:
+        button = browser.js(START_BUTTON)
+        return bool(button) and button["w"] > 0 and button["top"] >= 0 and button["bottom"] <= button["vh"] and button["hit"]
+
+    browser.wait(in_view, message=f"the panel's walkthrough button is out of reach: {browser.js(START_BUTTON)}")
     browser.click_action("start-tour")
 
 

@@ -28,7 +28,7 @@ const api = globalThis.browser ?? globalThis.chrome;
 // loadTour: the walkthrough's script is injected only into pages that run one.
 // loadEngine: the sentinel (content/sentinel.js) has the engine injected where it is needed.
 const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal", "loadTour", "loadEngine"]);
-const TOUR_SCRIPT = "content/tour.js";
+const TOUR_SCRIPTS = ["content/tour-page.js", "content/tour-overlay.js", "content/tour.js"]; // in this order
 // The engine and the panel, in this order, after the manifest's content scripts (namespace.js,
 // sites-data.js, sentinel.js); main.js last. tools/bench.py reads this list.
 const ENGINE_SCRIPTS = ["content/rules-data.js", "content/text.js", "content/dom.js", "content/labels.js", "content/classify.js",
@@ -115,11 +115,11 @@ const HANDLERS = {
     return Date.now() - pending.time <= PENDING_MS ? {flow: pending.flow} : false;
   },
 
-  /** {type: "loadTour"}: load the walkthrough (content/tour.js) into the sender's top frame. */
+  /** {type: "loadTour"}: load the walkthrough (content/tour-page.js, tour-overlay.js, tour.js) into the sender's top frame. */
   async loadTour(message, sender) {
     const tabId = sender.tab?.id;
     if (tabId === undefined || sender.frameId !== 0) return false;
-    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: [TOUR_SCRIPT]});
+    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: TOUR_SCRIPTS});
     return true;
   },
 

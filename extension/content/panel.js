@@ -16,7 +16,7 @@
   const {el} = dom;
 
   const LAUNCHER_KEY = "showLauncher"; // set in the toolbar popup; absent means on
-  const PHONE_MAX_WIDTH = 480; // CSS px: up to this window width the panel takes the phone layout
+  const PHONE_MAX_WIDTH = 480; // CSS px: up to this window width (or height: a phone held sideways) the phone layout
   const MIN_BAND = 160; // px: below this height a shrunk panel shows too little; it becomes its handle
 
   const CSS = `
@@ -55,8 +55,8 @@
     @media (prefers-reduced-motion: no-preference) { .panel { transition: opacity .15s; } }
     /* A phone (or any touch screen): text at 16 px, touch targets of 44 x 44 px, and at most
        40 % of the window's height, so that most of the screen stays the page's. */
-    @media (max-width: ${PHONE_MAX_WIDTH}px), (pointer: coarse) {
-      .panel { font-size: 16px; width: 100vw; max-height: min(40vh, 560px); padding: 8px 10px; }
+    @media (max-width: ${PHONE_MAX_WIDTH}px), (max-height: ${PHONE_MAX_WIDTH}px), (pointer: coarse) {
+      .panel { font-size: 16px; max-height: min(40vh, 560px); padding: 8px 10px; }
       h2, .compact h2, .count, .compact .count, .kind, .why { font-size: 16px; }
       .count { margin: 4px 0; }
       .actions { margin: 6px 0; }
@@ -284,7 +284,7 @@
     }
 
     function onScroll() {
-      if (frame || !snapshot?.saveButton) return;
+      if (frame || !(snapshot?.saveButton || pointedAt)) return; // nothing to keep clear of
       frame = requestAnimationFrame(() => {
         frame = 0;
         avoidSaveButton();

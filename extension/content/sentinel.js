@@ -23,8 +23,8 @@
   const LAUNCHER_KEY = "showLauncher";
 
   const sites = OH.sitesFor(location.hostname, {sites: globalThis.ohneHakenSites || []});
-  const installed = sites.some((site) => site.access === "install");
-  const cookieHosts = sites.flatMap((site) => site.cookieHosts).join(", ");
+  const installed = sites.some((site) => !site.onRequest);
+  const cookieHosts = sites.flatMap((site) => site.cookieHosts || []).join(", ");
   const hasFlows = sites.some((site) => site.flows > 0);
   const domApi = OH.api?.dom;
   const shadowRootOf = "openOrClosedShadowRoot" in document.documentElement
@@ -150,13 +150,14 @@
 
   // ---- the launcher: the panel's compact form, until the panel has drawn ----
   const CSS = ":host{all:initial}.panel{font:14px/1.4 system-ui,-apple-system,\"Segoe UI\",sans-serif;color:#14213d;" +
-    "background:#fff;border:2px solid #003ca0;border-radius:10px;box-shadow:0 4px 18px rgba(0,0,0,.25);padding:6px 8px;" +
+    "background:#fff;border:2px solid #003ca0;border-radius:10px;box-shadow:0 4px 18px #0004;padding:6px 8px;" +
     "display:flex;gap:8px;align-items:center;flex-wrap:wrap}header{display:flex;align-items:center;gap:8px}" +
     "h2{font-size:13px;margin:0;color:#003ca0}p{font-size:13px;margin:0}button{font:inherit;border-radius:6px;" +
     "border:1px solid #003ca0;background:#fff;color:#003ca0;padding:6px 10px;cursor:pointer;min-height:32px}" +
     ".primary{background:#003ca0;color:#fff;font-weight:600}button:focus-visible{outline:3px solid #ffb300;" +
     "outline-offset:2px}.report-open{font-size:12px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
-    "[hidden]{display:none!important}";
+    "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px}" +
+    "button{min-height:44px;min-width:44px}}"; // the panel's phone layout
 
   function make(tag, attributes = {}, text = "", children = []) {
     const element = document.createElement(tag);
@@ -221,7 +222,7 @@
     });
   }
 
-  for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove(); // an earlier copy's
+  for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove(); // an old copy's
 
   // The popup (tabs.sendMessage) asks: the user wants the engine.
   OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -51,13 +51,20 @@
   let tabStatus = null; // the target tab's last answer; null: not an o2online.de page with Ohne Haken
   let tabUrl = null; // the target tab's address, known only with access to it (activeTab: the toolbar click)
 
+  /** popup.css: full width in a tab and on Android (its toolbar popup fills the screen); touch sizes on
+   *  a touch screen and in a phone-wide tab (the desktop toolbar popup is 330 px wide itself). */
+  async function setLayout() {
+    const android = (await api.runtime.getPlatformInfo().catch(() => null))?.os === "android";
+    const root = document.documentElement;
+    root.toggleAttribute("data-in-tab", inTab || android);
+    const touch = () => android || matchMedia("(pointer: coarse)").matches || (inTab && matchMedia("(max-width: 480px)").matches);
+    root.toggleAttribute("data-touch", touch());
+    addEventListener("resize", () => root.toggleAttribute("data-touch", touch()));
+  }
+
   async function findTarget() {
     inTab = Boolean(await api.tabs.getCurrent());
-    document.documentElement.toggleAttribute("data-in-tab", inTab); // full width (popup.css)
-    // Touch sizes on a touch screen, and in a phone-wide tab (the desktop toolbar popup is 330 px wide itself).
-    const touch = () => matchMedia("(pointer: coarse)").matches || (inTab && matchMedia("(max-width: 480px)").matches);
-    document.documentElement.toggleAttribute("data-touch", touch());
-    addEventListener("resize", () => document.documentElement.toggleAttribute("data-touch", touch()));
+    await setLayout();
     const param = new URLSearchParams(location.search).get("tab");
     if (param !== null) return Number(param);
     if (!inTab) {
