@@ -151,7 +151,7 @@
     "h2{font-size:13px;margin:0;color:#003ca0}p{font-size:13px;margin:0}button{font:inherit;border-radius:6px;" +
     "border:1px solid #003ca0;background:#fff;color:#003ca0;padding:6px 10px;cursor:pointer;min-height:32px}" +
     ".primary{background:#003ca0;color:#fff;font-weight:600}button:focus-visible{outline:3px solid #ffb300;" +
-    "outline-offset:2px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
+    "outline-offset:2px}.report-open{font-size:12px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
     "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px}" +
     "button{min-height:44px;min-width:44px}}";
 
@@ -177,8 +177,9 @@
     const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, OH.t("clearAll"));
     const tour = make("button", {"data-action": "start-tour"}, OH.t("startTour"));
     tour.hidden = !hasFlows;
+    const report = make("button", {"data-action": "page-report", class: "report-open"}, OH.t("pageReport")); // report-view.js
     const panel = make("section", {class: "panel compact", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc",
-      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour]);
+      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
     host.attachShadow({mode: "open"}).append(make("style", {}, CSS), panel, expand);
     const on = (button, handler) => button.addEventListener("click", (event) => {
       if (!event.isTrusted) return; // not the page's clicks
@@ -193,6 +194,7 @@
     on(collapse, () => setCollapsed(true));
     on(expand, () => setCollapsed(false));
     on(tour, () => loadEngine().then((main) => main?.handle({type: "startTour"})));
+    on(report, () => loadEngine().then((main) => main?.handle({type: "showReport"}))); // the panel takes over and shows it
     return {
       host,
       show(shown) {
