@@ -32,7 +32,7 @@ from typing import ClassVar
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import DetachedShadowRootException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -275,13 +275,18 @@ def start_chromium(dist: Path, proxy_port: int, locale: str = "de"):
         options.add_argument(arg)
     # runtime.reload() loads an unpacked extension again only in developer mode; without it the
     # extension stays unloaded and its pages show ERR_BLOCKED_BY_CLIENT (tests/test_storage.py).
-    # The password manager's leak check would ask Google about the mock portal's password.
+    # The UI language needs Debian's chromium-l10n (scripts/ensure-tools.sh) plus --lang and this pref;
+    # the password manager's leak check would ask Google about the mock portal's password.
     options.add_experimental_option("prefs", {
         "extensions": {"ui": {"developer_mode": True}}, "signin": {"allowed": False}, "credentials_enable_service": False,
-        "profile": {"password_manager_enabled": False, "password_manager_leak_detection": False}})
+        "profile": {"password_manager_enabled": False, "password_manager_leak_detection": False},
+        "intl": {"accept_languages": f"{locale}-{LOCALE_REGION[locale]},{locale}"}})
     options.enable_bidi = True
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path))
+    # On Linux Chromium takes its application locale (which chrome.i18n speaks) from the environment.
+    language = f"{locale}_{LOCALE_REGION[locale]}"
+    env = {**os.environ, "LANGUAGE": language, "LANG": f"{language}.UTF-8"}
+    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path, env=env))
     result = driver.webextension.install(path=str(dist / "chromium"))
     extension_id = result.get("extension") if isinstance(result, dict) else result
     return driver, f"chrome-extension://{extension_id}"
@@ -424,10 +429,17 @@ class Browser:
     PANEL_JS = "[...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot)"
 
     def panel(self):
-        """The panel's shadow root, once the first scan is done."""
-        self.wait(lambda: self.js(f"const h = {self.PANEL_JS}; return !!h && h.hasAttribute('data-ready')"),
-                  message="the panel did not appear")
-        return self.js(f"return {self.PANEL_JS}").shadow_root
+        """The panel's shadow root, once the first scan is done (found and returned in one step: the
+        sentinel's launcher may give way to the panel at any moment, docs/SENTINEL.md)."""
+        ready = f"const h = {self.PANEL_JS}; return h && h.hasAttribute('data-ready') ? h.shadowRoot : null"
+
+        def shadow_root():
+            try:
+                return self.js(ready)
+            except (StaleElementReferenceException, DetachedShadowRootException):
+                return None  # the launcher gave way to the panel just then: look again
+
+        return self.wait(shadow_root, message="the panel did not appear")
 
     def panel_text(self, css: str) -> str:
         return self.js(f"const h = {self.PANEL_JS};"
@@ -448,7 +460,12 @@ class Browser:
         return int(match.group())
 
     def click_action(self, action: str):
-        self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        """Click a panel button. When the launcher gives way to the panel between finding the button
+        and clicking it (docs/SENTINEL.md), nothing was clicked: the panel's button is clicked."""
+        try:
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        except (StaleElementReferenceException, DetachedShadowRootException):
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""
@@ -480,8 +497,9 @@ class Browser:
 
 
 def start_browser(name: str, dist: Path, port: int, locale: str = "de", headless: bool = True) -> Browser:
-    """Start one browser with the fixture server at `port` as its proxy; `locale` is the UI language
-    asked for (it needs the browser's language pack). Chromium runs headless always."""
+    """Start one browser with the fixture server at `port` as its proxy, whose extension speaks
+    `locale` (which needs the browser's language pack: without it the browser falls back to
+    English, so this stops with what to install). Chromium runs headless always."""
     if name == "firefox":
         driver, base = start_firefox(dist, port, headless=headless, locale=locale)
     elif name == "chromium":
@@ -490,6 +508,12 @@ def start_browser(name: str, dist: Path, port: int, locale: str = "de", headless
         raise pytest.UsageError(f"unknown browser {name!r} in OHNE_HAKEN_BROWSERS")
     browser = Browser(name, driver, base, port)
     browser.gecko_id = gecko_id(dist) if name == "firefox" else None
+    browser.open_extension_page("pages/privacy.html")
+    spoken = browser.js("return (globalThis.browser ?? chrome).i18n.getUILanguage()")
+    if not spoken.lower().startswith(locale):
+        browser.quit()
+        pytest.exit(f"{name} speaks {spoken!r}, not {locale!r}: its language pack is missing "
+                    "(run `scripts/ensure-tools.sh browsers` as root)", returncode=1)
     return browser
 
 
@@ -580,6 +604,25 @@ def check_page_on_request(browser: Browser, popup: Popup | None = None):
         driver.close()
     driver.switch_to.window(page)
     browser.panel()
+
+
+def set_viewport(browser: Browser, width: int | None, height: int | None = None):
+    """Emulate a viewport in CSS pixels, or end the emulation (None); BiDi, in both browsers (a
+    Firefox window cannot be narrower than 500 px)."""
+    viewport = {"width": width, "height": height} if width else None
+    browser.driver.browsing_context.set_viewport(context=browser.driver.current_window_handle, viewport=viewport)
+
+
+def reload_extension(browser):
+    """runtime.reload() from an extension page in a tab of its own, then back to the tab before."""
+    driver = browser.driver
+    back = driver.current_window_handle
+    handles = set(driver.window_handles)
+    driver.switch_to.new_window("tab")
+    browser.open_extension_page("pages/privacy.html")
+    driver.execute_script("(globalThis.browser ?? chrome).runtime.reload()")
+    browser.wait(lambda: set(driver.window_handles) == handles, message="the extension's page stayed open")
+    driver.switch_to.window(back)
 
 
 def follow_new_tab(browser: Browser, click, url: str, before: set[str]):
@@ -802,6 +845,43 @@ def log_in(browser):
                "localStorage.setItem('mock_optin', 'dismissed'); localStorage.setItem('mock_uc_choice', 'deny');")
 
 
+START_BUTTON = ("const h = [...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot);"
+                "const b = h && h.shadowRoot.querySelector('[data-action=\"start-tour\"]'); if (!b) return null;"
+                "const r = b.getBoundingClientRect();"
+                "return {w: r.width, top: r.top, bottom: r.bottom, vh: innerHeight,"
+                " hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === h};")
+
+
 def start_tour(browser, path: str):
+    """Open `path` and press the panel's "Zum Formular führen" once the panel has placed itself."""
     browser.open(path)
+    browser.panel()
+
+    def in_view() -> bool:
+        button = browser.js(START_BUTTON)
+        return bool(button) and button["w"] > 0 and button["top"] >= 0 and button["bottom"] <= button["vh"] and button["hit"]
+
+    browser.wait(in_view, message=f"the panel's walkthrough button is out of reach: {browser.js(START_BUTTON)}")
     browser.click_action("start-tour")
+
+
+# ---- "Diese Seite prüfen" (tests/test_generic.py, tests/test_report.py) ----
+
+def page_tab_id(popup) -> int:
+    """The tab the test's page is in: the active tab of the main window (not the popup's own)."""
+    popup.open()
+    ids = popup.call("Promise.all([api.tabs.query({active: true}), api.tabs.getCurrent()])"
+                     ".then(([tabs, me]) => done(tabs.filter(t => t.id !== me.id).map(t => t.id)));")
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+def check_page(browser, popup, path: str, host: str):
+    """Open a page, click the toolbar button, press "Diese Seite prüfen" (in both browsers: see
+    click_toolbar_button); back on the page."""
+    popup.to(popup.main)
+    browser.open(path, host=host)
+    browser.fixture_ready()
+    check_page_on_request(browser, popup)
+    assert not popup.shown('[data-role="tour"]')  # no walkthrough for this site
+    popup.to(popup.main)

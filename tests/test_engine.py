@@ -60,6 +60,9 @@ def test_one_click(browser, case):
         "return docs.reduce((n, d) => n + d.querySelectorAll('[data-ohne-haken=\"save\"]').length, 0);")
     assert save_marked == (1 if case["save"] and classified else 0)
 
+    if "opened" in case:
+        assert browser.js("return window.__fixture.opened()") == [], "a closed section was open before the click"
+
     if not classified:
         # Do nothing: no list, no clear button to see, nothing changed.
         assert browser.js(f"const b = {browser.PANEL_JS}.shadowRoot.querySelector('[data-action=\"clear-all\"]');"
@@ -74,6 +77,9 @@ def test_one_click(browser, case):
     browser.wait(lambda: browser.page_state() == case["after"], timeout=5,
                  message=f"state after one click: {browser.page_state()} != {case['after']}")
     assert browser.submitted() == 0, "the extension must never submit or press save"
+    if "opened" in case:  # closed sections: exactly those holding something to change were opened
+        assert browser.js("return window.__fixture.opened()") == case["opened"]
+    assert browser.js("return window.__fixture.editPresses || 0") == 0, "an edit button was pressed"
     unchangeable = set(case.get("unchangeable", []))
     still_active = sum(1 for k in unchangeable if k in classified and not protective(classified[k], case["after"][k]))
     browser.wait(lambda: browser.active_count() == still_active)

@@ -12,31 +12,12 @@ from the fixture table (cases.json, with their hosts) through the same path.
 
 from __future__ import annotations
 
-from harness import check_page_on_request
+from harness import check_page, page_tab_id
 
 VODAFONE = "www.vodafone.de"
 PROVIDER = "www.anbieter.example"
 MARKS = "return document.querySelectorAll('[data-ohne-haken]').length"
 PANEL = "return [...document.querySelectorAll('#ohne-haken-panel')].some(h => h.shadowRoot)"
-
-
-def page_tab_id(popup) -> int:
-    """The tab the test's page is in: the active tab of the main window (not the popup's own)."""
-    popup.open()
-    ids = popup.call("Promise.all([api.tabs.query({active: true}), api.tabs.getCurrent()])"
-                     ".then(([tabs, me]) => done(tabs.filter(t => t.id !== me.id).map(t => t.id)));")
-    assert len(ids) == 1, ids
-    return ids[0]
-
-
-def check_page(browser, popup, path: str, host: str):
-    """Open a page, click the toolbar button, press "Diese Seite prüfen"; back on the page."""
-    popup.to(popup.main)
-    browser.open(path, host=host)
-    browser.fixture_ready()
-    check_page_on_request(browser, popup)
-    assert not popup.shown('[data-role="tour"]')  # no walkthrough for this site
-    popup.to(popup.main)
 
 
 def test_no_access_until_asked(browser, popup):

@@ -4,6 +4,10 @@ the page, and the page keeps working."""
 
 from __future__ import annotations
 
+import contextlib
+
+from harness import reload_extension
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
 CONSENTS_OFF = {"email": False, "research": False, "bill": True}
@@ -79,7 +83,8 @@ def test_a_one_megabyte_label(browser):
     browser.wait(lambda: browser.page_state() == {"huge": False, "bill": True})
 
 
-# Headless Chromium's renderer itself crashes beyond about 2,000 levels (seen without the extension).
+# Headless Chromium's renderer itself crashes beyond about 2,000 levels of nested boxes (seen without
+# the extension); wrappers that draw no box (display: contents) go 5,000 deep in both browsers.
 DEPTH = {"firefox": 5000, "chromium": 1500}
 
 
@@ -94,6 +99,19 @@ def test_a_very_deep_dom(browser):
     browser.wait(lambda: browser.page_state() == {"email": False, "deep": not rendered})
 
 
+def test_a_checkbox_5000_elements_deep_is_found_and_cleared(browser):
+    """Issue 12.4: nested 5,000 elements deep (wrappers without a box of their own, so the box is
+    drawn): found, counted and cleared, without a recursion limit or a hang (every walk and climb
+    is iterative or bounded)."""
+    browser.open("hostile/deep-dom.html?depth=5000&wrap=contents")
+    browser.wait(lambda: browser.js("return !!window.__deep"))
+    assert browser.js("return window.__deep.rendered"), "the browser did not draw the deep box"
+    browser.wait(lambda: browser.page_marks() == {"email": "consent", "deep": "consent"})
+    browser.wait(lambda: browser.active_count() == 2)
+    clear_and_wait(browser)
+    browser.wait(lambda: browser.page_state() == {"email": False, "deep": False})
+
+
 def test_hundreds_of_consents(browser):
     browser.open("hostile/hundreds.html")
     browser.wait(lambda: browser.active_count() == 300)
@@ -102,3 +120,45 @@ def test_hundreds_of_consents(browser):
     assert not any(state[f"c{i}"] for i in range(300))
     assert all(state[f"o{i}"] for i in range(20))
     assert browser.driver.find_element(By.TAG_NAME, "h1").text == "Nutzung Ihrer Daten"
+
+
+# What the page sees of an old copy drawing: a marks layer added, or a data-ohne-haken attribute set.
+RECORD_DRAWING = """
+window.__drawn = [];
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.type === 'attributes') window.__drawn.push('attribute on ' + r.target.tagName);
+    for (const n of r.addedNodes || []) if (n.localName === 'ohne-haken-marks') window.__drawn.push('marks layer');
+  }
+}).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-ohne-haken']});
+"""
+RETIRE_GRACE_S = 1.0  # 20 times the engine's 50 ms debounce: an old copy that still listens draws well within it
+
+
+def test_a_retired_copy_draws_nothing(browser):
+    """Issue 17.1: after the extension is reloaded, the page's old content-script copy stops for good
+    (every listener, observer and timer gone): clicking the page brings back no marks layer and no
+    data-ohne-haken attribute. Chromium keeps the old copy running; Firefox ends it and injects the
+    new copy, which removes the old copy's layer (one layer, the new copy's, remains)."""
+    browser.open("engine/mixed-settings.html")
+    browser.wait(lambda: browser.active_count() > 0)
+    marks = "return document.querySelectorAll('ohne-haken-marks').length"
+    marked = "return document.querySelectorAll('[data-ohne-haken]').length"
+    browser.js("window.__oldMarks = document.querySelector('ohne-haken-marks');")
+    assert browser.js("return !!window.__oldMarks")
+    reload_extension(browser)
+    box = browser.driver.find_element(By.CSS_SELECTOR, "[name=research]")  # a consent
+    box.click()  # the first event the old copy handles tells it that it is orphaned
+    if browser.name == "firefox":
+        browser.wait(lambda: not browser.js("return window.__oldMarks.isConnected") and browser.js(marks) <= 1,
+                     message="the old copy's marks layer stayed")
+        return
+    browser.wait(lambda: browser.js(marks) == 0 and browser.js(marked) == 0, message="the retired copy left its marks")
+    browser.js(RECORD_DRAWING)
+    box.click()
+    browser.driver.find_element(By.CSS_SELECTOR, "[name=ads_mail]").click()
+    browser.js("document.body.append(document.createElement('p')); window.dispatchEvent(new Event('resize'));")
+    with contextlib.suppress(TimeoutException):
+        browser.wait(lambda: browser.js("return window.__drawn.length") > 0, timeout=RETIRE_GRACE_S)
+    assert browser.js("return window.__drawn") == []
+    assert browser.js(marks) == 0 and browser.js(marked) == 0

@@ -21,11 +21,16 @@ def manifest(manifest: dict, target: str) -> dict:
 
 
 def add_files(dest: Path, manifest: dict, target: str) -> None:
-    """Copy the probe and let every content script tell it when it has run."""
+    """Copy the probe and let every content script (those of the manifest and those injected on
+    demand) tell it when its evaluation starts and ends."""
     shutil.copy2(PROBE, dest / PROBE_OUTPUT)
-    for script in manifest.get("content_scripts", []):
-        for name in script["js"]:
-            if name == PROBE_OUTPUT:
-                continue
-            with open(dest / name, "a", encoding="utf-8") as file:
-                file.write(f"\n;globalThis.ohneHakenBench?.after({json.dumps(name)});\n")
+    listed = {dest / name for script in manifest.get("content_scripts", []) for name in script["js"]}
+    for path in sorted(set((dest / "content").glob("*.js")) | listed):
+        name = path.relative_to(dest).as_posix()
+        if name == PROBE_OUTPUT:
+            continue
+        source = path.read_text(encoding="utf-8")
+        before = f"globalThis.ohneHakenBench?.before({json.dumps(name)});\n"
+        strict = '"use strict";\n'  # stays the file's first statement (a directive)
+        source = source.replace(strict, strict + before, 1) if strict in source else before + source
+        path.write_text(f"{source}\n;globalThis.ohneHakenBench?.after({json.dumps(name)});\n", encoding="utf-8")

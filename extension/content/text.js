@@ -22,12 +22,17 @@
     return ` ${text} `;
   }
 
-  /** Compile rule terms: "werb" matches at a word start, "*einwillig" anywhere in a word. */
+  /**
+   * Compile rule terms: "werb" matches at a word start, "*einwillig" anywhere in a word,
+   * "no$" only as a whole word ("No", "no thanks", not "notify").
+   */
   function compileTerms(terms = []) {
     return terms.map((term) => {
       const inWord = term.startsWith("*");
-      const needle = normalize(inWord ? term.slice(1) : term).trim();
-      return {term: inWord ? term.slice(1) : term, needle: inWord ? needle : ` ${needle}`};
+      const whole = term.endsWith("$");
+      const bare = term.slice(inWord ? 1 : 0, whole ? -1 : undefined);
+      const needle = normalize(bare).trim();
+      return {term: bare, needle: `${inWord ? "" : " "}${needle}${whole ? " " : ""}`};
     });
   }
 
@@ -41,14 +46,15 @@
     return found.sort((a, b) => a.index - b.index);
   }
 
-  /** Remove boilerplate phrases (matched like terms) from normalised text. */
-  function strip(norm, compiled) {
-    let out = norm;
-    for (const {needle} of compiled) out = out.split(needle).join(" ");
-    return out;
+  /** Every occurrence of every term, earliest first. */
+  function findTermsAll(norm, compiled) {
+    const found = [];
+    for (const {term, needle} of compiled) {
+      for (let index = norm.indexOf(needle); index !== -1; index = norm.indexOf(needle, index + 1)) found.push({term, index});
+    }
+    return found.sort((a, b) => a.index - b.index);
   }
 
-  /** Does a visible name match one of the rule's names (whole text, or its first words)? */
   /** Index of the first of `names` that the text matches (whole, or followed by more words); -1 if none. */
   function nameIndex(raw, names) {
     const norm = normalize(raw).trim();
@@ -68,5 +74,5 @@
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   }
 
-  OH.text = {normalize, compileTerms, findTerms, strip, nameIndex, matchesName, clip};
+  OH.text = {normalize, compileTerms, findTerms, findTermsAll, nameIndex, matchesName, clip};
 })();

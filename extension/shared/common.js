@@ -18,6 +18,7 @@
     flowsDone: "flowsDone", // {flow name: "YYYY-MM-DD"} for walkthroughs whose result expires
     showLauncher: "showLauncher", // the popup's setting; absent means on
     autoDeclineCookies: "autoDeclineCookies", // the popup's setting; absent means off
+    userTerms: "userTerms", // the user's own words, "Eigene Begriffe" (content/user-terms.js)
   });
   /** storage.session (background/background.js). */
   const SESSION_KEYS = Object.freeze({

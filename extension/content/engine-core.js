@@ -1,0 +1,316 @@
+/*
+ * The one-click engine: find every consent question, keep the list current as the page
+ * changes, answer them all protectively like a user would, verify, and undo.
+ *
+ *   engine-find.js     walk every root, watch mutations (OH.createWatcher)
+ *   engine-shapes.js   the shape interface; shape-*.js one adapter per control shape
+ *   engine-classify.js describe + classify a question into a record (OH.createRecorder)
+ *   shape-disclosure.js  questions inside closed sections (details, aria-expanded)
+ *   engine-act.js      clicking, dialogs, verifying (OH.createActor)
+ *   engine-buttons.js  the save button, dialogs
+ *   engine-core.js     this file: the records, the snapshot, clearAll, undo, start, stop
+ *
+ * Clearing answers consents first, then objections (an "object to everything" box may lock
+ * the others). The engine never submits and never presses save. See docs/ENGINE.md.
+ */
+"use strict";
+
+(function () {
+  const OH = globalThis.ohneHaken;
+  if (OH.createEngine) return;
+  const {dom, text, labels, shapes, engineButtons} = OH;
+
+  const FULL_RESCAN_AT = 300; // more added nodes than this in one batch: scan the document once
+
+  function createEngine({vocabulary, doc = document, onUpdate = () => {}}) {
+    const saveNames = vocabulary.save || [];
+    const highlighter = OH.createHighlighter(doc);
+    const recorder = OH.createRecorder(vocabulary);
+    const {ctx} = recorder;
+    const findSave = engineButtons.createSaveFinder({doc, saveNames});
+    const disclosure = OH.createDisclosure ? OH.createDisclosure(vocabulary) : null;
+
+    const candidates = new Map(); // every shown question seen (classified or not) -> its adapter
+    const dormant = new Map(); // questions not rendered now (e.g. a closed editor) -> adapter: looked at again when shown
+    const records = new Map(); // classified question element -> record
+    let saveButton = null;
+    let busy = false;
+    let stopped = false;
+    let lastRun = null; // {changes: [{key, from}], failed, confirmed}
+    const removers = [];
+
+    const watcher = OH.createWatcher({doc, onBatch: flush});
+    const actor = OH.createActor({
+      recordByKey, rescanAll, forget: setAside, openerOf, roots: watcher.roots, ctx, isStopped: () => stopped,
+    }, vocabulary);
+
+    // ---- finding ---------------------------------------------------------------------
+
+    /** Every question under `start` (each once), with its adapter. */
+    function questionsUnder(start) {
+      const seen = new Set();
+      const found = [];
+      for (const element of watcher.find(start, shapes.selector())) {
+        if (dom.insideOwn(element)) continue;
+        const adapter = shapes.of(element);
+        const question = adapter?.question(element, ctx);
+        if (!question || seen.has(question)) continue;
+        seen.add(question);
+        found.push([question, adapter]);
+      }
+      return found;
+    }
+
+    function isShown(question) {
+      return dom.isVisible(labels.visualOf(question));
+    }
+
+    /** The opener of the closed section around a question that is not shown, or null. */
+    function openerOf(question) {
+      return disclosure ? disclosure.openerOf(question) : null;
+    }
+
+    function prune() {
+      watcher.prune();
+      for (const element of candidates.keys()) if (!element.isConnected) candidates.delete(element);
+      for (const element of records.keys()) if (!element.isConnected) records.delete(element);
+    }
+
+    /** Find and classify every question under `start`; returns the number of new records. */
+    function scan(start) {
+      const fresh = [];
+      for (const [question, adapter] of questionsUnder(start)) {
+        if (candidates.has(question)) continue;
+        const opener = isShown(question) ? null : openerOf(question);
+        if (isShown(question) || opener) {
+          dormant.delete(question);
+          fresh.push([question, adapter, opener]);
+        } else {
+          dormant.set(question, adapter);
+        }
+      }
+      if (!fresh.length) return 0;
+      for (const [question, adapter] of fresh) candidates.set(question, adapter);
+      const chains = [...candidates.keys()].map(labels.anchorsOf);
+      let added = 0;
+      for (const [question, adapter, opener] of fresh) {
+        const record = recorder.record(question, adapter, chains, opener);
+        if (!record) continue;
+        records.set(question, record);
+        added++;
+      }
+      // Writes after all reads: a mark between two layout reads would force a layout each time.
+      for (const [question] of fresh) {
+        const record = records.get(question);
+        if (record) question.setAttribute("data-ohne-haken", record.kind);
+      }
+      return added;
+    }
+
+    function rescanAll() {
+      if (stopped) return;
+      prune();
+      recorder.resetKeys(records.values());
+      scan(doc);
+      findSaveButton();
+    }
+
+    function flush({nodes, visibility}) {
+      if (stopped) return;
+      if (visibility) recheckVisibility(nodes);
+      const removed = [...records.keys()].some((element) => !element.isConnected);
+      if (removed) prune();
+      if (nodes.length > FULL_RESCAN_AT) {
+        scan(doc);
+      } else {
+        const added = new Set(nodes);
+        for (const node of nodes) {
+          if (node.tagName === "IFRAME" || node.tagName === "FRAME") {
+            scan(node);
+            continue;
+          }
+          if (!hasAncestorIn(node, added)) scan(node);
+        }
+      }
+      findSaveButton();
+      update();
+    }
+
+    /** Is a node inside another one of `nodes` (same tree, like contains)? One climb, not a search per pair. */
+    function hasAncestorIn(node, nodes) {
+      for (let up = node.parentNode; up; up = up.parentNode) if (nodes.has(up)) return true;
+      return false;
+    }
+
+    /** Forget a question so the next scan looks at it afresh (shown, hidden, opened). */
+    function setAside(element) {
+      records.delete(element);
+      candidates.delete(element);
+      element.removeAttribute("data-ohne-haken");
+    }
+
+    /** Questions that were shown, hidden, opened or closed since the last look: classify or set aside. */
+    function recheckVisibility(nodes) {
+      for (const element of dormant.keys()) {
+        if (!element.isConnected) dormant.delete(element);
+        else if (isShown(element) || openerOf(element)) nodes.push(element);
+      }
+      for (const [element, record] of records) {
+        const shown = isShown(element);
+        if (record.opener ? !shown && record.opener === openerOf(element) : shown) continue;
+        setAside(element);
+        if (shown || openerOf(element)) nodes.push(element); // opened (or closed differently): recorded anew
+        else dormant.set(element, record.adapter);
+      }
+      for (const [element, adapter] of candidates) {
+        if (!records.has(element) && !isShown(element)) {
+          candidates.delete(element);
+          dormant.set(element, adapter);
+          if (openerOf(element)) nodes.push(element);
+        }
+      }
+    }
+
+    function findSaveButton() {
+      const previous = saveButton;
+      saveButton = records.size ? findSave(records.keys().next().value) : null;
+      if (previous && previous !== saveButton) previous.removeAttribute("data-ohne-haken");
+      if (saveButton) saveButton.setAttribute("data-ohne-haken", "save");
+    }
+
+    // ---- state -----------------------------------------------------------------------
+
+    function stateOf(record) {
+      return record.adapter.state(record.element, ctx);
+    }
+
+    function isProtective(record) {
+      return shapes.isProtective(record.kind, stateOf(record));
+    }
+
+    function snapshot() {
+      const items = [...records.values()].map((record) => ({
+        label: record.label, kind: record.kind, shape: record.shape, words: record.words, source: record.source,
+        protective: isProtective(record), disabled: record.adapter.disabled(record.element),
+        collapsed: Boolean(record.opener),
+        element: record.element, // the page report (report.js) puts each verdict on its question
+      }));
+      return {
+        items,
+        total: items.length,
+        active: items.filter((item) => !item.protective).length,
+        save: saveButton ? text.clip(dom.accessibleName(saveButton), 40) : null,
+        saveButton,
+        busy,
+        lastRun,
+      };
+    }
+
+    function update() {
+      if (stopped) return;
+      highlighter.show([...records.values()].map((record) => ({visual: record.visual, protective: isProtective(record)})),
+        records.size ? saveButton : null);
+      onUpdate(snapshot());
+    }
+
+    function recordByKey(key) {
+      for (const record of records.values()) if (record.key === key) return record;
+      return null;
+    }
+
+    // ---- one click -------------------------------------------------------------------
+
+    async function run(plan, openBefore) {
+      const report = {done: [], failed: new Map(), confirmed: [], opened: []};
+      busy = true;
+      watcher.pause();
+      update();
+      try {
+        await actor.run(plan, report, openBefore);
+      } finally {
+        busy = false;
+        watcher.resume();
+      }
+      report.failures = [...report.failed].map(([key, reason]) => ({label: recordByKey(key)?.label || key, reason}));
+      return report;
+    }
+
+    /** Answer every consent "no" and every objection "yes". Never submits. */
+    async function clearAll() {
+      if (busy || stopped) return null;
+      rescanAll();
+      const all = [...records.values()];
+      const plan = ["consent", "objection"].flatMap((kind) => all
+        .filter((record) => record.kind === kind && !isProtective(record))
+        .map((record) => ({key: record.key, wanted: shapes.protectiveState(kind), from: stateOf(record)})));
+      const report = await run(plan, engineButtons.openDialogsIn(watcher.roots));
+      if (stopped) return null;
+      const changed = plan.filter(({key}) => report.done.includes(key) && !report.failed.has(key));
+      lastRun = {kind: "clear", changes: changed.map(({key, from}) => ({key, from})), failed: report.failures, confirmed: report.confirmed};
+      update();
+      return lastRun;
+    }
+
+    /** Put back every question the last clearAll changed (a question never answered stays as it is now). */
+    async function undo() {
+      if (busy || stopped || lastRun?.kind !== "clear" || !lastRun.changes.length) return null;
+      const plan = [...lastRun.changes].reverse() // objections first: they may lock the others
+        .filter(({from}) => from !== null).map(({key, from}) => ({key, wanted: from}));
+      const report = await run(plan, engineButtons.openDialogs(doc));
+      if (stopped) return null;
+      lastRun = {kind: "undo", changes: [], restored: report.done.length, failed: report.failures, confirmed: report.confirmed};
+      update();
+      return lastRun;
+    }
+
+    function listen(target, type, handler, options) {
+      target.addEventListener(type, handler, options);
+      removers.push(() => target.removeEventListener(type, handler, options));
+    }
+
+    function start() {
+      if (stopped) return;
+      scan(doc);
+      findSaveButton();
+      update();
+      const view = doc.defaultView;
+      listen(view, "resize", () => highlighter.reposition(), {passive: true});
+      listen(view, "scroll", () => highlighter.reposition(), {passive: true, capture: true});
+    }
+
+    /** Retire: every observer, listener and timer goes, the marks too; nothing runs again. */
+    function stop() {
+      stopped = true;
+      watcher.stop();
+      for (const remove of removers) remove();
+      removers.length = 0;
+      highlighter.clear();
+      for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
+      saveButton?.removeAttribute("data-ohne-haken");
+      records.clear();
+      candidates.clear();
+      dormant.clear();
+      saveButton = null;
+    }
+
+    /** The user's own words (issue 16): every question is classified again with them, at once. */
+    function setUserTerms(terms) {
+      recorder.setUserTerms(terms);
+      if (busy || stopped || !watcher.roots.length) return; // not started, or a run keeps its plan: the next scan uses them
+      for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
+      records.clear();
+      candidates.clear();
+      recorder.resetKeys([]);
+      scan(doc);
+      findSaveButton();
+      update();
+    }
+
+    return {start, stop, clearAll, undo, snapshot, setUserTerms, rescan: () => {
+      rescanAll();
+      update();
+    }};
+  }
+
+  OH.createEngine = createEngine;
+})();
