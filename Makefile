@@ -3,13 +3,15 @@
 #   make test    unit tests and browser tests in Firefox and Chromium (installs browsers when root)
 #   make lint    ruff, ESLint and web-ext lint (0 errors, 0 warnings, 0 notices)
 #   make bench   what the content scripts cost on a page, in Firefox and Chromium (docs/benchmarks.md)
-#   make demo    Firefox with the extension on the mock o2online.de portal (headless without $DISPLAY)
+#   make demo    Firefox with the extension on the mock o2online.de portal (headless without $DISPLAY);
+#                DU=1 shows the portal in O2's newer "du" form
 #   make screenshots   docs/screenshots/*.png for the README (headless Firefox)
+#   make release build, then the store material next to the packages in dist/store/ (tools/release.py)
 
 PY := .venv/bin/python
 TOOLS := scripts/ensure-tools.sh
 
-.PHONY: build test test-unit test-browser lint check clean bench demo screenshots
+.PHONY: build test test-unit test-browser lint check clean bench demo screenshots release
 
 build:
 	@$(TOOLS) python
@@ -36,11 +38,15 @@ lint:
 
 demo:
 	@$(TOOLS) python browsers
-	@$(PY) tools/demo.py
+	@$(PY) tools/demo.py $(if $(DU),--du)
 
 screenshots:
 	@$(TOOLS) python browsers
 	@$(PY) tools/demo.py --screenshots docs/screenshots
+
+release:
+	@$(TOOLS) python browsers
+	@$(PY) tools/release.py
 
 bench:
 	@$(TOOLS) python browsers

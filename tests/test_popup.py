@@ -14,7 +14,7 @@ import re
 import time
 
 import pytest
-from conftest import FixtureHandler, open_after_error_page, serve
+from harness import FixtureHandler, open_after_error_page, serve
 from selenium.webdriver.common.by import By
 
 SHOWN = "const h = document.getElementById('{id}'); return !!h && h.isConnected && getComputedStyle(h).display !== 'none';"
@@ -63,7 +63,8 @@ def test_count_clear_all_and_badges(browser, popup, cacheable_port):
     state = in_window(browser, popup, page, "return window.__fixture.state()")
     assert not any(state.values()), f"the page's own state after clear-all: {state}"
     assert in_window(browser, popup, page, "return window.__fixture.submitted") == 0
-    assert (popup.badge(page_id), popup.badge(other_id)) == ("✓", "3")
+    browser.wait(lambda: (popup.badge(page_id), popup.badge(other_id)) == ("✓", "3"),
+                 message=f"badges after clearing: {popup.badge(page_id)!r}, {popup.badge(other_id)!r}")
 
     # Live: one box is ticked again; badge and popup follow. (A script click: a WebDriver click
     # keeps Firefox from putting the page into the back/forward cache below.)
@@ -74,8 +75,7 @@ def test_count_clear_all_and_badges(browser, popup, cacheable_port):
     popup.to(page)
     browser.js("window.__keptInCache = true")
     browser.open_unmapped("smoke/plain.html")
-    browser.wait(lambda: popup.badge(page_id) == "" and popup.view() == "elsewhere")
-    assert popup.badge(other_id) == "3"
+    browser.wait(lambda: popup.badge(page_id) == "" and popup.view() == "elsewhere" and popup.badge(other_id) == "3")
     # ... and back again from the back/forward cache, the page's count returns.
     popup.to(page)
     browser.driver.back()
@@ -148,8 +148,7 @@ def test_other_sites_open_mein_o2_with_the_walkthrough(browser, popup):
         By.CSS_SELECTOR, '[data-action="tour-close"]').click()
     browser.wait(lambda: not browser.js(SHOWN.format(id="ohne-haken-tour")))
     browser.driver.refresh()
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not browser.js(SHOWN.format(id="ohne-haken-tour"))
 
     # The privacy page the popup links to names every permission from the manifest.

@@ -1,5 +1,7 @@
 """The content script runs on the mapped o2online.de hosts, and only there."""
 
+from harness import FixtureHandler
+
 
 def test_panel_appears_on_o2online(browser):
     browser.open("smoke/plain.html")
@@ -29,8 +31,6 @@ def test_nothing_runs_on_other_hosts(browser):
 def test_extension_pages_cannot_reach_the_network(browser):
     """The manifest's content security policy (connect-src 'none') stops a request from an extension
     page even if code tried one; the lint rules keep such code out in the first place."""
-    from conftest import FixtureHandler
-
     browser.open_extension_page("pages/privacy.html")
     probe = browser.url("smoke/plain.html?from-extension-page", host="127.0.0.1")
     outcome = browser.driver.execute_async_script(

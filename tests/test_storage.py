@@ -13,9 +13,8 @@ import contextlib
 import json
 
 import pytest
-from test_tour import Tour, log_in, reset_portal, start_tour
+from harness import API, Tour, log_in, reset_portal, start_tour
 
-API = "const api = globalThis.browser ?? chrome; const done = arguments[arguments.length - 1];"
 # A Mein o2 page without the side menu: a new walkthrough would start at step 2 ("Mein o2" in the
 # header), a running one at step 7 stays there (tests/test_tour.py::test_missing_target_says_where_to_look).
 UNKNOWN_PAGE = "portal/mein-o2/unbekannt.html"
@@ -64,12 +63,7 @@ def reload_extension(browser):
 @pytest.fixture
 def tour(browser):
     reset_portal(browser)
-    t = Tour(browser)
-    yield t
-    if t.host_present():
-        t.close()
-    with extension_tab(browser):  # what 0.1.0 left and the walkthrough go; schemaVersion stays
-        call(browser, "api.storage.local.remove(['tour', 'showLauncher', 'autoDeclineCookies']).then(done);")
+    return Tour(browser)
 
 
 def test_stored_state_of_0_1_0_is_upgraded(browser, tour):
@@ -84,8 +78,7 @@ def test_stored_state_of_0_1_0_is_upgraded(browser, tour):
 
     # This version's content script leaves the old shape alone until the background migrates it.
     browser.open(UNKNOWN_PAGE)
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
 
     reload_extension(browser)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
+from harness import Tour, click_button, log_in, press, reset_portal, set_viewport, start_browser, start_tour, type_into
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -18,110 +18,11 @@ SECRET_USER = "kundin@example.org"
 SECRET_SMS = "918273"
 SECRET_PKK = "7392"
 
-FIND_TARGET = """
-const seen = new Set();
-function find(root) {
-  const hit = root.querySelector('[data-ohne-haken-tour="target"]');
-  if (hit) return hit;
-  for (const el of root.querySelectorAll('*')) {
-    if (el.shadowRoot && !seen.has(el.shadowRoot)) {
-      seen.add(el.shadowRoot);
-      const inner = find(el.shadowRoot);
-      if (inner) return inner;
-    }
-  }
-  return null;
-}
-return find(document);
-"""
-
-
-class Tour:
-    def __init__(self, browser):
-        self.b = browser
-
-    def host_present(self) -> bool:
-        return self.b.js("return !!document.getElementById('ohne-haken-tour')")
-
-    def step_text(self) -> str | None:
-        return self.b.js("const h = document.getElementById('ohne-haken-tour');"
-                         "const s = h && h.shadowRoot.querySelector('[data-role=\"step\"]');"
-                         "return s && h.isConnected ? s.textContent : null;")
-
-    def instruction(self) -> str:
-        return self.b.js("return document.getElementById('ohne-haken-tour').shadowRoot"
-                         ".querySelector('[data-role=\"instruction\"]').textContent")
-
-    def where(self) -> str:
-        return self.b.js("const w = document.getElementById('ohne-haken-tour').shadowRoot.querySelector('[data-role=\"where\"]');"
-                         "return w.hidden ? '' : w.textContent")
-
-    def wait_step(self, number: int, total: int | None = None):
-        of = str(total) if total else r"\d+"
-        pattern = rf"(Schritt|Step) {number} (von|of) {of}"
-        self.b.wait(lambda: re.search(pattern, self.step_text() or ""),
-                    message=f"expected step {number}, saw {self.step_text()!r}")
-
-    def target(self):
-        return self.b.js(FIND_TARGET)
-
-    def wait_target(self, check=None):
-        self.b.wait(lambda: self.target() is not None and (check is None or check(self.target())),
-                    message="the step's target was not marked")
-        return self.target()
-
-    def button(self, action: str):
-        host = self.b.driver.find_element(By.ID, "ohne-haken-tour")
-        return host.shadow_root.find_element(By.CSS_SELECTOR, f'[data-action="{action}"]')
-
-    def offers(self) -> list[str]:
-        """The flows the last step offers (buttons [data-action="tour-offer"][data-flow])."""
-        return self.b.js("const h = document.getElementById('ohne-haken-tour');"
-                         "const box = h.shadowRoot.querySelector('[data-role=\"offers\"]');"
-                         "if (box.hidden) return [];"
-                         "return [...box.querySelectorAll('[data-action=\"tour-offer\"]')].map(b => b.dataset.flow);")
-
-    def close(self):
-        self.button("tour-close").click()
-        self.b.wait(lambda: not self.host_present())
-
-
-def type_into(browser, host, value: str):
-    """Type into a field the walkthrough pointed at (a one-input host or a plain input)."""
-    field = browser.js("const h = arguments[0]; return h.shadowRoot ? h.shadowRoot.querySelector('input') : h;", host)
-    field.send_keys(value)
-
-
-def press(browser, key):
-    """A key press wherever the keyboard focus is, as a user would type it."""
-    ActionChains(browser.driver).send_keys(key).perform()
-
-
-def click_button(browser, name: str):
-    buttons = browser.driver.find_elements(By.XPATH, f"//button[normalize-space()='{name}']")
-    next(b for b in buttons if b.is_displayed()).click()
-
-
-def reset_portal(browser):
-    """A new customer: no session cookie, no stored choices, no running walkthrough."""
-    for host in ("login.o2online.de", "www.o2online.de"):
-        browser.open("smoke/plain.html", host=host)
-        browser.js("localStorage.clear()")
-        browser.driver.delete_all_cookies()
-    browser.panel()
-    tour = Tour(browser)
-    browser.settle()
-    if tour.host_present():
-        tour.close()
-
 
 @pytest.fixture
 def tour(browser):
     reset_portal(browser)
-    t = Tour(browser)
-    yield t
-    if t.host_present():
-        t.close()
+    return Tour(browser)
 
 
 def assert_secrets_unread(browser, tour, secrets, expect_flow):
@@ -138,21 +39,26 @@ def assert_secrets_unread(browser, tour, secrets, expect_flow):
     browser.panel()
 
 
-def log_in(browser):
-    """The mock portal's session cookie, as after a completed login."""
-    browser.open("smoke/plain.html")
-    browser.js("document.cookie = 'mock_session=1; domain=o2online.de; path=/';"
-               "localStorage.setItem('mock_optin', 'dismissed'); localStorage.setItem('mock_uc_choice', 'deny');")
-
-
-def start_tour(browser, path: str):
-    browser.open(path)
-    browser.click_action("start-tour")
-
-
 def test_todays_flow_end_to_end(browser, tour):
+    walk_todays_flow(browser, tour, section="Nutzung Ihrer Daten")
+
+
+def test_todays_flow_end_to_end_in_the_du_form(browser, tour):
+    """O2 now says "du" and names the page "Einwilligungen und Erlaubnisse" (O2-REFERENCE.md,
+    "Added 2026-12"): the mock portal's du-form variant (cookie mock_anrede=du) runs the whole way."""
+    browser.open("portal/index.html?anrede=du")
+    try:
+        walk_todays_flow(browser, tour, section="Einwilligungen und Erlaubnisse", du=True)
+    finally:
+        browser.open("portal/index.html?anrede=sie")
+
+
+def walk_todays_flow(browser, tour, section: str, du: bool = False):
+    """Today's flow from the home page to done, clicking what the walkthrough points at; the
+    German interface says "Schritt … von 12"."""
     start_tour(browser, "portal/index.html")
     tour.wait_step(1, 12)  # cookie banner
+    assert tour.step_text() == "Schritt 1 von 12"  # the session's browser speaks German
     assert tour.wait_target().get_attribute("data-testid") == "uc-deny-all-button"
     assert browser.js("return document.activeElement && document.activeElement.id") == "ohne-haken-tour"
     tour.target().click()
@@ -195,11 +101,13 @@ def test_todays_flow_end_to_end(browser, tour):
 
     tour.wait_step(9)
     target = tour.wait_target()
-    assert browser.js("return arguments[0].closest('section').querySelector('h2').textContent", target) == "Nutzung Ihrer Daten"
+    assert browser.js("return arguments[0].closest('section').querySelector('h2').textContent", target) == section
+    assert target.text == ("Bearbeiten" if du else "Ändern")
     target.click()
 
     tour.wait_step(10)  # the panel's "Alle abwählen"
     target = tour.wait_target(lambda t: t.get_attribute("data-action") == "clear-all")
+    assert target.text == "Alle abwählen"  # the panel speaks German too
     target.click()
 
     tour.wait_step(11)  # save, pressed by the user
@@ -208,6 +116,8 @@ def test_todays_flow_end_to_end(browser, tour):
     target.click()
 
     tour.wait_step(12)
+    status = browser.js("return document.querySelector('[role=status]#nutzung-status').textContent")
+    assert status.startswith("Deine Einstellungen" if du else "Ihre Einstellungen"), status
     saved = browser.js("return window.__portal.consents()")
     assert saved["widerspruchWerbung"] is True
     assert not any(v for k, v in saved.items() if k != "widerspruchWerbung")
@@ -217,8 +127,7 @@ def test_todays_flow_end_to_end(browser, tour):
     browser.wait(lambda: not tour.host_present())
     # Completed: a reload does not bring it back.
     browser.driver.refresh()
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
 
 
@@ -328,7 +237,7 @@ def test_keyboard(browser, tour):
     assert all(dialog)
     press(browser, Keys.ESCAPE)
     browser.wait(lambda: not tour.host_present())
-    assert "o2-today" not in browser.stored()  # Close ends it
+    browser.wait(lambda: "o2-today" not in browser.stored(), message="Close did not end the walkthrough")
 
 
 def test_a_stale_walkthrough_does_not_come_back(browser, tour):
@@ -340,10 +249,9 @@ def test_a_stale_walkthrough_does_not_come_back(browser, tour):
         "api.storage.local.set({tour: {flow: 'o2-today', step: 'einstellungen', reached: 7,"
         f" updated: {two_hours_ago}, manualPath: null, manualBest: -1}}}}).then(() => done());")
     browser.open("portal/mein-o2/meine-daten/")
-    browser.panel()
-    browser.settle()
+    browser.settled()
     assert not tour.host_present()
-    assert "o2-today" not in browser.stored()  # and it was removed
+    browser.wait(lambda: "o2-today" not in browser.stored(), message="the stale walkthrough was not removed")
 
 
 def test_spotlight_follows_scrolling_and_sits_in_the_top_layer(browser, tour):
@@ -358,3 +266,221 @@ def test_spotlight_follows_scrolling_and_sits_in_the_top_layer(browser, tour):
     browser.js("window.scrollBy(0, 120)")
     browser.wait(lambda: browser.js(gap, target), message="the spotlight did not follow the scroll")
     assert browser.js("return document.getElementById('ohne-haken-tour').matches(':popover-open')")
+
+
+# ---- the step comes from what the page is (issue 13) -------------------------------------------
+
+START_PAGES = {  # page: the name of the way to Mein o2 it shows in its header
+    "portal/start/home-newsletter.html": "Mein o2",  # an unticked newsletter box
+    "portal/start/product-offers.html": "Mein o2",  # a ticked "Angebote per E-Mail" box, an icon link
+    "portal/start/checkout.html": "Login",  # a ticked box and "Speichern und weiter" under "Deine Daten"
+}
+
+
+def step_number(tour) -> int:
+    return int(re.search(r"\d+", tour.step_text() or "0").group())
+
+
+@pytest.mark.parametrize("page", START_PAGES)
+def test_a_consent_box_elsewhere_is_not_the_consent_form(browser, tour, page):
+    """On a home, product or checkout page with a consent box, the walkthrough points at the way to
+    Mein o2 (step 2), never at the panel or a save button; also after a reload."""
+    start_tour(browser, page)
+    for attempt in ("started", "reloaded"):
+        tour.wait_step(2, 12)
+        target = tour.wait_target()
+        name = target.get_attribute("aria-label") or target.text
+        assert name == START_PAGES[page], f"{attempt}: points at {name!r}"
+        assert browser.js("return !!arguments[0].closest('header')", target), attempt
+        assert tour.where() == ""
+        browser.driver.refresh()
+    assert browser.active_count() == (0 if "newsletter" in page else 1)  # the engine did see the box
+
+
+@pytest.mark.parametrize("page", START_PAGES)
+def test_twin_without_a_way_to_mein_o2_points_at_nothing(browser, tour, page):
+    """The same pages without any link to Mein o2: still step 2, nothing marked, where to look."""
+    start_tour(browser, page + "?weg=0")
+    for _attempt in ("started", "reloaded"):
+        tour.wait_step(2, 12)
+        browser.wait(lambda: tour.where() != "", message="the popover should say where to look")
+        assert "Mein o2" in tour.where()
+        assert tour.target() is None and step_number(tour) == 2
+        browser.driver.refresh()
+
+
+def test_step_numbers_only_go_forward(browser, tour):
+    """From a page with a stray newsletter box to the end: 2, 6, 7, … 12, never 11, 7, 8, 9."""
+    log_in(browser)
+    start_tour(browser, "portal/start/home-newsletter.html")
+    seen = []
+    for expected in (2, 6, 7, 8, 9, 10, 11):  # 6: the opt-in overlay after login, "Später"
+        tour.wait_step(expected, 12)
+        seen.append(step_number(tour))
+        tour.wait_target().click()
+    tour.wait_step(12, 12)
+    seen.append(12)
+    assert seen == sorted(seen), seen
+
+
+# ---- accessibility (WAI-ARIA APG dialog pattern, WCAG 2.2) ---------------------------------------
+
+ANNOUNCED = ("const h = document.getElementById('ohne-haken-tour'); if (!h) return null;"
+             "const live = h.shadowRoot.querySelector('[aria-live]');"
+             "return {polite: live.getAttribute('aria-live') === 'polite', inDialog: !!live.closest('[role=dialog]'),"
+             " text: live.textContent};")
+PANEL_FOCUS = ("const h = [...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot);"
+               "return document.activeElement === h ? h.shadowRoot.activeElement?.getAttribute('data-action') : null;")
+POP_BOX = ("const r = document.getElementById('ohne-haken-tour').shadowRoot.querySelector('.pop').getBoundingClientRect();"
+           "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};")
+BOX = "const r = arguments[0].getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};"
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_each_new_step_is_announced(browser, tour):
+    log_in(browser)
+    start_tour(browser, "portal/mein-o2/meine-daten/")
+    tour.wait_step(8, 12)
+    browser.wait(lambda: (browser.js(ANNOUNCED) or {}).get("text", "").startswith("Schritt 8 von 12"))
+    live = browser.js(ANNOUNCED)
+    assert live["polite"] and live["inDialog"]
+    assert tour.instruction() in live["text"]  # the step and what to do
+    tour.wait_target().click()
+    tour.wait_step(9)
+    browser.wait(lambda: browser.js(ANNOUNCED)["text"].startswith("Schritt 9 von 12"), message="step 9 was not announced")
+    assert tour.instruction() in browser.js(ANNOUNCED)["text"]
+
+
+@pytest.mark.parametrize("how", ["escape", "close", "done"])
+def test_focus_returns_to_the_panel_button_that_started_it(browser, tour, how):
+    log_in(browser)
+    start_tour(browser, "portal/mein-o2/meine-daten/")
+    tour.wait_step(8, 12)
+    browser.wait(lambda: browser.js("return document.activeElement?.id") == "ohne-haken-tour")
+    if how == "escape":
+        press(browser, Keys.ESCAPE)
+    elif how == "close":
+        tour.button("tour-close").click()
+    else:
+        for _ in range(4):  # by hand to the last step, then "Fertig"
+            tour.button("tour-next").click()
+        tour.wait_step(12, 12)
+        tour.button("tour-next").click()
+    browser.wait(lambda: not tour.host_present())
+    browser.wait(lambda: browser.js(PANEL_FOCUS) == "start-tour",
+                 message=f"after {how} the focus is on {browser.js('return document.activeElement?.outerHTML.slice(0, 80)')}")
+
+
+def test_focus_goes_to_the_target_when_the_popup_started_it(browser, popup, tour):
+    log_in(browser)
+    browser.open("portal/mein-o2/meine-daten/")
+    browser.panel()
+    popup.open()
+    browser.wait(lambda: popup.view() == "portal")
+    assert popup.text('[data-action="start-tour"]') == "Zum Formular führen"  # the popup speaks German
+    assert popup.text('[data-action="clear-all"]') == "Alle abwählen"
+    popup.press('[data-action="start-tour"]')
+    popup.to(popup.main)
+    tour.wait_step(8, 12)
+    target = tour.wait_target()
+    browser.wait(lambda: browser.js("return document.activeElement?.id") == "ohne-haken-tour")
+    press(browser, Keys.ESCAPE)
+    browser.wait(lambda: not tour.host_present())
+    browser.wait(lambda: browser.js("return document.activeElement === arguments[0]", target),
+                 message="the focus did not go to the step's target")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_popover_covers_neither_its_target_nor_the_focused_element(browser, tour, width):
+    set_viewport(browser, width, 740)
+    try:
+        log_in(browser)
+        start_tour(browser, "portal/mein-o2/meine-daten/")
+        assert browser.js("return innerWidth") == width  # the emulated viewport (BiDi) took effect
+        tour.wait_step(8, 12)  # the tab "Einstellungen"
+        check_clear(browser, tour, f"{width} px, step 8")
+        click_in_view(browser, tour.target())
+        tour.wait_step(9)  # "Ändern" in its section
+        check_clear(browser, tour, f"{width} px, step 9")
+        click_in_view(browser, tour.target())
+        tour.wait_step(10)  # the panel's "Alle abwählen"
+        check_clear(browser, tour, f"{width} px, step 10")
+        tour.wait_target(lambda t: t.get_attribute("data-action") == "clear-all").click()
+        tour.wait_step(11)  # the form's "Speichern"
+        check_clear(browser, tour, f"{width} px, step 11")
+        # The user tabs to another control of the page: the popover moves off it too.
+        for name in ("c-email", "c-widerspruchWerbung"):
+            focused = browser.driver.find_element(By.ID, name)
+            browser.js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", focused)
+
+            def clear(f=focused) -> bool:
+                pop = browser.js(POP_BOX)
+                return not overlaps(pop, browser.js(BOX, f)) and not overlaps(pop, browser.js(BOX, tour.target()))
+
+            browser.wait(clear, message=f"{width} px: the popover covers the focused {name} or the target")
+    finally:
+        set_viewport(browser, None)
+        browser.driver.set_window_size(1280, 1000)
+
+
+def click_in_view(browser, element):
+    """Click once the walkthrough has scrolled the element into view (smoothly) and nothing covers it."""
+    hit = ("const r = arguments[0].getBoundingClientRect();"
+           "const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+           "return !!e && (e === arguments[0] || arguments[0].contains(e));")
+    browser.wait(lambda: browser.js(hit, element), message="the element stayed covered or out of view")
+    element.click()
+
+
+def check_clear(browser, tour, where: str):
+    target = tour.wait_target()
+    browser.wait(lambda: not overlaps(browser.js(POP_BOX), browser.js(BOX, target)),
+                 message=f"{where}: the popover covers its target")
+    pop = browser.js(POP_BOX)
+    width, height = browser.js("return [innerWidth, innerHeight]")
+    assert pop["left"] >= 0 and pop["right"] <= width and pop["top"] >= 0 and pop["bottom"] <= height, f"{where}: {pop}"
+
+
+def test_reduced_motion_stops_the_spotlight_moving(browser, tour):
+    log_in(browser)
+    start_tour(browser, "portal/mein-o2/meine-daten/")
+    tour.wait_step(8, 12)
+    moving = ("return getComputedStyle(document.getElementById('ohne-haken-tour').shadowRoot.querySelector('.spot'))"
+              ".transitionDuration")
+    assert browser.js(moving) not in ("", "0s"), "the spotlight should glide when motion is welcome"
+    set_reduced_motion(browser, True)
+    try:
+        browser.wait(lambda: browser.js("return matchMedia('(prefers-reduced-motion: reduce)').matches"))
+        browser.wait(lambda: set(browser.js(moving).split(", ")) == {"0s"}, message=f"still moving: {browser.js(moving)}")
+    finally:
+        set_reduced_motion(browser, False)
+
+
+def set_reduced_motion(browser, reduce: bool):
+    """Chromium: CDP media emulation; Firefox: the pref ui.prefersReducedMotion, set from chrome."""
+    if browser.name == "chromium":
+        features = [{"name": "prefers-reduced-motion", "value": "reduce" if reduce else ""}]
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": features})
+        return
+    with browser.driver.context(browser.driver.CONTEXT_CHROME):
+        browser.js("Services.prefs.setIntPref('ui.prefersReducedMotion', 1)" if reduce
+                   else "Services.prefs.clearUserPref('ui.prefersReducedMotion')")
+
+
+def test_walkthrough_speaks_english_in_an_english_browser(browser, dist, server):
+    """The English interface stays: a second session whose browser asks for English."""
+    english = start_browser(browser.name, dist, server, locale="en")
+    try:
+        tour = Tour(english)
+        log_in(english)
+        start_tour(english, "portal/mein-o2/meine-daten/")
+        tour.wait_step(8, 12)
+        assert tour.step_text() == "Step 8 of 12"
+        assert english.panel_text('[data-action="start-tour"]') == "Guide me to the form"
+        english.wait(lambda: english.js(ANNOUNCED)["text"].startswith("Step 8 of 12"))
+        assert not english.errors, english.errors
+    finally:
+        english.quit()

@@ -6,7 +6,10 @@
                                        (`make demo`). Without a display ($DISPLAY unset) it runs
                                        headless: one click on the mock consent form, prints what
                                        changed and where the before/after screenshots are.
-    tools/demo.py --screenshots DIR    headless: the README's pictures into DIR (`make screenshots`)
+    tools/demo.py --screenshots DIR    headless: the README's pictures into DIR (`make screenshots`), in
+                                       German (the product's first language) and one in English
+    tools/demo.py --du                 the mock portal in O2's newer "du" form ("Nutzung deiner Daten",
+                                       the page "Einwilligungen und Erlaubnisse"); `make demo DU=1`
 
 The browser starts exactly as in the tests: tests/conftest.py's server, start_firefox and Browser.
 """
@@ -23,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import conftest  # noqa: E402  the test harness: fixture server, Firefox with the extension, page helpers
+import harness as conftest  # noqa: E402  the test harness (tests/harness.py): fixture server, Firefox with the extension, page helpers
+import phone_emulation  # noqa: E402  a phone-sized tab (README section "Firefox für Android")
 import urllib3  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -31,7 +35,10 @@ from selenium.webdriver.common.by import By  # noqa: E402
 FORM_PAGE = "portal/mein-o2/meine-daten/einstellungen/"
 STATUS = '[data-role="status"]'
 GONE = (WebDriverException, OSError, urllib3.exceptions.HTTPError)  # Firefox closed: the driver fails or cannot be reached
-EDIT_BUTTON = "//section[h2[normalize-space()='Nutzung Ihrer Daten']]//button[normalize-space()='Ändern']"
+# The blue button of the consent section, in either form of address (tests/fixtures/portal/README.md).
+EDIT_BUTTON = ("//section[h2[normalize-space()='Nutzung Ihrer Daten' or normalize-space()='Einwilligungen und Erlaubnisse']]"
+               "//button[normalize-space()='Ändern' or normalize-space()='Bearbeiten']")
+ANREDE = {False: "sie", True: "du"}  # ?anrede= sets the mock portal's form of address (a cookie on o2online.de)
 LABELS_JS = ("return [...document.querySelectorAll('#einwilligungen-form input[type=checkbox]')]"
              ".map(box => [box.name, box.labels[0] ? box.labels[0].textContent : box.name]);")
 
@@ -42,18 +49,24 @@ def build() -> None:
         sys.exit(result.returncode)
 
 
-def start(headless: bool) -> tuple[conftest.Browser, object]:
+def start(headless: bool, locale: str = "de") -> tuple[conftest.Browser, object]:
     httpd = conftest.serve()
     try:
-        driver, base = conftest.start_firefox(ROOT / "dist", headless=headless)
+        driver, base = conftest.start_firefox(ROOT / "dist", headless=headless, locale=locale)
     except conftest.pytest.exit.Exception as err:  # geckodriver missing: the harness says what to do
         sys.exit(f"demo: {err}")
-    return conftest.Browser("firefox", driver, base, httpd.server_address[1]), httpd
+    browser = conftest.Browser("firefox", driver, base, httpd.server_address[1])
+    browser.open_extension_page("pages/privacy.html")
+    spoken = browser.js("return browser.i18n.getUILanguage()")
+    if not spoken.startswith(locale):  # Firefox without its language pack speaks English
+        browser.quit()
+        sys.exit(f"demo: Firefox speaks {spoken!r}, not {locale!r}: run `scripts/ensure-tools.sh browsers` as root")
+    return browser, httpd
 
 
-def log_in(browser: conftest.Browser) -> None:
-    """The mock portal's session cookie, and the cookie banner and opt-in overlay already answered."""
-    browser.open("smoke/plain.html")
+def log_in(browser: conftest.Browser, du: bool = False) -> None:
+    """The mock portal's session cookie, the form of address, and the cookie banner and opt-in overlay already answered."""
+    browser.open(f"portal/?anrede={ANREDE[du]}")
     browser.js("document.cookie = 'mock_session=1; domain=o2online.de; path=/';"
                "localStorage.setItem('mock_optin', 'dismissed'); localStorage.setItem('mock_uc_choice', 'deny');")
 
@@ -76,10 +89,10 @@ def clear_all(browser: conftest.Browser) -> tuple[dict, dict]:
     return before, browser.js("return window.__portal.draft()")
 
 
-def headless_demo(out: Path) -> None:
+def headless_demo(out: Path, du: bool = False) -> None:
     browser, httpd = start(headless=True)
     try:
-        log_in(browser)
+        log_in(browser, du)
         open_consent_form(browser)
         out.mkdir(parents=True, exist_ok=True)
         browser.driver.save_screenshot(str(out / "before.png"))
@@ -100,11 +113,11 @@ def headless_demo(out: Path) -> None:
         httpd.shutdown()
 
 
-def interactive_demo() -> None:
+def interactive_demo(du: bool = False) -> None:
     browser, httpd = start(headless=False)
-    start_page = browser.url("portal/")
+    start_page = browser.url(f"portal/?anrede={ANREDE[du]}")
     browser.driver.get(start_page)
-    print(f"Firefox shows the mock o2online.de portal: {start_page}")
+    print(f"Firefox shows the mock o2online.de portal ({'du' if du else 'Sie'} form): {start_page}")
     print("The Ohne Haken panel is at the bottom right. „Zum Formular führen“ starts the walkthrough;")
     print("the mock login takes any input. Ohne Haken's toolbar button (in the extensions menu) opens the popup.")
     print("Close the Firefox window (or press Ctrl+C here) to end the demo.")
@@ -156,12 +169,7 @@ def screenshots(out: Path) -> None:
         clear_all(browser)
         driver.save_screenshot(str(out / "panel-after.png"))
 
-        browser.open("portal/mein-o2/meine-daten/")
-        browser.click_action("start-tour")
-        browser.wait(lambda: browser.js("const t = document.getElementById('ohne-haken-tour');"
-                                        "return !!t && !!document.querySelector('[data-ohne-haken-tour=target]');"))
-        browser.settle()
-        driver.save_screenshot(str(out / "walkthrough.png"))
+        walkthrough_step(browser, out / "walkthrough.png")
 
         # Telefónica's movement-data opt-out: the step "Abmelden" after number and SMS code.
         browser.open("telefonica/dap.html", host="www.telefonica.de")
@@ -175,17 +183,61 @@ def screenshots(out: Path) -> None:
         browser.settle()
         browser.wait(lambda: spotlight_settled(browser))  # the spotlight glides to its target (a short CSS transition)
         driver.save_screenshot(str(out / "walkthrough-dap.png"))
-        for name in ("popup", "panel-before", "panel-after", "walkthrough", "walkthrough-dap"):
-            print(out / f"{name}.png")
+        phone_screenshots(browser, out)
     finally:
         browser.quit()
         httpd.shutdown()
+    # One picture in English: the same walkthrough step in a browser that asks for English.
+    browser, httpd = start(headless=True, locale="en")
+    try:
+        browser.driver.set_window_size(1280, 860)
+        log_in(browser)
+        walkthrough_step(browser, out / "walkthrough-en.png")
+    finally:
+        browser.quit()
+        httpd.shutdown()
+    for name in ("popup", "panel-before", "panel-after", "walkthrough", "walkthrough-dap", "walkthrough-en", *PHONE_SHOTS):
+        print(out / f"{name}.png")
+
+
+def walkthrough_step(browser: conftest.Browser, path: Path) -> None:
+    """The walkthrough on "Meine Daten": its step 8 points at the tab "Einstellungen"."""
+    browser.open("portal/mein-o2/meine-daten/")
+    browser.click_action("start-tour")
+    browser.wait(lambda: browser.js("const t = document.getElementById('ohne-haken-tour');"
+                                    "return !!t && !!document.querySelector('[data-ohne-haken-tour=target]');"))
+    browser.settle()
+    browser.wait(lambda: spotlight_settled(browser))
+    browser.driver.save_screenshot(str(path))
+
+
+PHONE_SHOTS = ("phone-panel", "phone-walkthrough")
+
+
+def phone_screenshots(browser: conftest.Browser, out: Path) -> None:
+    """At 360 x 640 CSS px: the panel on a phone-sized consent page, and a walkthrough step."""
+    with phone_emulation.phone(browser):
+        browser.open("phone/einwilligungen.html")
+        phone_emulation.fit(browser)
+        browser.wait(lambda: browser.active_count() > 0)
+        browser.settle()
+        browser.driver.save_screenshot(str(out / "phone-panel.png"))
+        browser.open("portal/mein-o2/")
+        browser.js("localStorage.setItem('mock_optin', JSON.stringify('dismissed'))")  # the opt-in overlay answered
+        browser.open("portal/mein-o2/")
+        phone_emulation.fit(browser)
+        browser.click_action("start-tour")
+        target = browser.wait(lambda: browser.js("return document.querySelector('[data-ohne-haken-tour=target]')"))
+        phone_emulation.still(browser, target)
+        browser.wait(lambda: spotlight_settled(browser))
+        browser.driver.save_screenshot(str(out / "phone-walkthrough.png"))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Ohne Haken on the mock o2online.de portal, in Firefox.")
     parser.add_argument("--screenshots", type=Path, metavar="DIR", help="write the README's screenshots into DIR and exit")
     parser.add_argument("--headless", action="store_true", help="run the one-click demo headless even with a display")
+    parser.add_argument("--du", action="store_true", help="the mock portal in O2's newer du form")
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "demo", metavar="DIR",
                         help="where the headless demo saves before.png and after.png (default: dist/demo)")
     args = parser.parse_args(argv)
@@ -193,9 +245,9 @@ def main(argv=None) -> int:
     if args.screenshots:
         screenshots(args.screenshots.resolve())
     elif args.headless or not os.environ.get("DISPLAY"):
-        headless_demo(args.out.resolve())
+        headless_demo(args.out.resolve(), args.du)
     else:
-        interactive_demo()
+        interactive_demo(args.du)
     return 0
 
 

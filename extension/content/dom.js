@@ -14,6 +14,8 @@
   const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG"]);
   const MAX_DEPTH = 64; // bounds every climb through ancestors
   const MAX_INTRO = 500; // characters of a section's intro text used as context
+  // a sibling holding any of these answers another question: its text is no intro (classifier)
+  const ANSWERING_SELECTOR = 'input, select, textarea, [role="checkbox"], [role="switch"], [role="radio"], [role="option"], [aria-pressed]';
   const ownHosts = new WeakSet();
   const UI_ATTRIBUTE = "data-ohne-haken-ui"; // on every host element Ohne Haken draws into a page
 
@@ -258,7 +260,7 @@
         if (isHeading(sibling)) return sibling;
         const inner = sibling.querySelectorAll(HEADING_SELECTOR);
         if (inner.length) return inner[inner.length - 1];
-        if (intro.length < MAX_INTRO && !sibling.matches(CONTROL_SELECTOR) && !sibling.querySelector(CONTROL_SELECTOR)) {
+        if (intro.length < MAX_INTRO && !sibling.matches(ANSWERING_SELECTOR) && !sibling.querySelector(ANSWERING_SELECTOR)) {
           intro = `${textOf(sibling, MAX_INTRO)} ${intro}`;
         }
       }

@@ -241,6 +241,7 @@
         label: record.label, kind: record.kind, shape: record.shape, words: record.words, source: record.source,
         protective: isProtective(record), disabled: record.adapter.disabled(record.element),
         collapsed: Boolean(record.opener),
+        element: record.element, // the page report (report.js) puts each verdict on its question
       }));
       return {
         items,
@@ -344,13 +345,17 @@
       saveButton = null;
     }
 
-    /** The user's own words (issue 16), applied at once: every question is looked at again. */
-    function setUserTerms(list) {
-      recorder.setUserTerms(list);
-      if (stopped) return;
-      for (const element of [...candidates.keys()]) setAside(element);
-      ignored.clear();
-      rescanAll();
+    /** The user's own words (issue 16): every question is classified again with them, at once. */
+    function setUserTerms(terms) {
+      recorder.setUserTerms(terms);
+      ignored.clear(); // filtered out without these words: looked at again by the next scan
+      if (busy || stopped || !watcher.roots.length) return; // not started, or a run keeps its plan: the next scan uses them
+      for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
+      records.clear();
+      candidates.clear();
+      recorder.resetKeys([]);
+      scan(doc);
+      findSaveButton();
       update();
     }
 

@@ -87,10 +87,13 @@
     /** Read every position first, then write them all: one layout, not one per badge. */
     function placeAll() {
       const view = doc.defaultView;
-      const spots = [...badges].map(([element, badge]) => [badge, dom.pageRect(element)]);
+      const spots = [...badges].map(([element, badge]) => [badge, dom.pageRect(element), badge.offsetWidth]);
       const {scrollX, scrollY} = view; // a layout read too: inside the loop it forced one layout per badge
-      for (const [badge, rect] of spots) {
-        badge.style.left = `${Math.round(rect.left + scrollX)}px`;
+      // The badge of a control in the window never reaches past its right edge: on a phone that would widen the page.
+      const viewWidth = doc.documentElement.clientWidth;
+      for (const [badge, rect, width] of spots) {
+        const left = rect.left < viewWidth ? Math.max(0, Math.min(rect.left, viewWidth - 2 - width)) : rect.left;
+        badge.style.left = `${Math.round(left + scrollX)}px`;
         badge.style.top = `${Math.round(rect.top + scrollY - 3)}px`;
         badge.hidden = rect.width === 0 && rect.height === 0;
       }

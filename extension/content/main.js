@@ -1,8 +1,10 @@
 /*
- * Entry point (the last content script): pick the vocabulary for this site, start the
- * engine, show the panel, and resume a walkthrough if one is running (or start one the
- * toolbar popup asked for when it opened this tab). Answers the popup and the background
- * through one dispatcher (POPUP_HANDLERS).
+ * Entry point of the engine (the last of ENGINE_SCRIPTS, which the background injects when the
+ * sentinel, content/sentinel.js, asks for them): pick the vocabulary for this site, start the
+ * engine, show the panel (it replaces the sentinel's launcher), and resume a walkthrough if one
+ * is running (or start one the toolbar popup asked for when it opened this tab). Answers the
+ * popup and the background through one dispatcher (POPUP_HANDLERS), which the sentinel calls
+ * as OH.main.handle.
  * Same-origin child frames are scanned from the top frame, so they do nothing here.
  */
 "use strict";
@@ -21,6 +23,7 @@
   }
 
   const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
+  const USER_TERMS = globalThis.ohneHakenUserTerms; // the user's own words (user-terms.js)
   const LOAD_WAIT_MS = 3000; // the first scan waits for the page's load event at most this long
   OH.dom.removeStaleUi(document);
 
@@ -31,7 +34,9 @@
   const cookies = OH.createCookieBanner({config: cookieBanner, neverPress: vocabulary.neverPress});
   let autoDecline = false; // the user's setting (toolbar popup), off unless switched on
   let autoDeclineTried = false; // one attempt per page, never a loop
+  let autoDeclining = null; // the automatic decline, once started
   let lastReported = "";
+  let userTerms = []; // the user's own words, [{phrase, kind}] (storage.local, see user-terms.js)
   let panel = null;
   const listeners = [];
 
@@ -50,9 +55,10 @@
       panel.setCookieBanner(Boolean(banner));
       if (banner && autoDecline && !autoDeclineTried) {
         autoDeclineTried = true;
-        declineCookies();
+        autoDeclining = declineCookies();
       }
       panel.update(snapshot);
+      OH.sentinel?.handOver(); // the panel has drawn: the launcher goes
       for (const listener of listeners) listener(snapshot);
       reportCount(snapshot);
     },
@@ -91,6 +97,11 @@
     return tourLoading;
   }
 
+  /** The page report (report.js): made here, on the device, only when the user asks. */
+  function makeReport() {
+    return OH.report.build({snapshot: engine.snapshot(), userTerms});
+  }
+
   async function declineCookies() {
     const declined = await cookies.decline();
     panel.cookiesDeclined(declined);
@@ -103,6 +114,7 @@
       undo: () => engine.undo(),
       startTour: tourAvailable ? () => loadTour().then((loaded) => loaded?.start()) : null,
       declineCookies,
+      makeReport,
     },
   });
   // Orphaned after the extension was reloaded or updated (Chromium keeps this copy running with
@@ -114,10 +126,24 @@
   });
 
   let engineStarted = false;
-  OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
+  let engineScanned;
+  const firstScan = new Promise((resolve) => {
+    engineScanned = resolve;
+  });
+  const settingsRead = OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
     autoDecline = stored[AUTO_DECLINE_KEY] === true;
-    if (autoDecline && engineStarted) engine.rescan();
+    if (autoDecline && engineStarted) engine.rescan(); // synchronous: a banner is declined now
   }, () => {});
+
+  // The user's own words (popup, "Eigene Begriffe"): used at once, also on pages already open.
+  function applyUserTerms(value) {
+    userTerms = USER_TERMS.valid(value);
+    engine.setUserTerms(userTerms);
+  }
+  OH.api.storage.local.get(USER_TERMS.KEY).then((stored) => applyUserTerms(stored[USER_TERMS.KEY]), () => {});
+  OH.api.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && USER_TERMS.KEY in changes && OH.alive()) applyUserTerms(changes[USER_TERMS.KEY].newValue);
+  });
 
   // The first scan runs after the page's load event (a task of its own, so the page's load time
   // does not include it), or after LOAD_WAIT_MS on a page whose load never ends. Content that
@@ -125,7 +151,7 @@
   function startEngine() {
     if (engineStarted) return;
     engineStarted = true;
-    engine.start();
+    engine.start().then(engineScanned); // the first scan runs in slices (engine-core.js)
   }
   if (document.readyState === "complete") {
     startEngine();
@@ -141,12 +167,20 @@
   // by the walkthrough's last step starts that walkthrough once; any other page resumes a
   // running one. Start only after resume has settled, so a late resume cannot overwrite the
   // new walkthrough.
-  const claim = OH.send({type: "claimTourStart"});
+  const claim = OH.sentinel ? OH.sentinel.claim : OH.send({type: "claimTourStart"}); // claimed once, by the sentinel
   const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
-  Promise.resolve(running)
+  const tourDecided = Promise.resolve(running)
     .then((isRunning) => (isRunning ? loadTour().then((loaded) => loaded?.resume()) : null))
     .then(() => claim)
     .then((claimed) => (claimed ? loadTour().then((loaded) => loaded?.start(claimed.flow)) : null));
+
+  // Readiness (docs/HOOKS.md): `data-settled` on the panel host once this page has the answers of
+  // storage and the background (a running walkthrough, one to start, the automatic cookie decline)
+  // and has acted on them. Only after it does "no walkthrough, nothing declined" mean anything.
+  const cookiesDecided = Promise.all([settingsRead, firstScan]).then(() => autoDeclining);
+  Promise.all([tourDecided, cookiesDecided]).catch(() => {}).then(() => {
+    if (OH.alive()) panel.host.setAttribute("data-settled", "true");
+  });
 
   /** What the popup shows for this page: plain data only (no elements). */
   function status() {
@@ -175,6 +209,10 @@
       await (await loadTour())?.resume();
       return status();
     },
+    showReport: async () => {
+      await panel.showReport();
+      return status();
+    },
     endTour: async () => {
       if (tour) tour.end();
       else await OH.api.storage.local.remove(TOUR_KEY).catch(() => {}); // not loaded here: end it in storage
@@ -182,9 +220,18 @@
     },
   };
 
-  OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (sender.id !== OH.api.runtime.id || !message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return false;
-    Promise.resolve(POPUP_HANDLERS[message.type](message)).then(sendResponse, () => sendResponse(null));
-    return true; // the answer comes asynchronously
-  });
+  /** One message of the popup or the background (the sentinel's listener passes them on). */
+  function handle(message) {
+    if (!message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return Promise.resolve(null);
+    return Promise.resolve(POPUP_HANDLERS[message.type](message));
+  }
+  OH.main = {handle};
+
+  if (!OH.sentinel) { // loaded without the sentinel: answer the popup here
+    OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+      if (sender.id !== OH.api.runtime.id || !message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return false;
+      handle(message).then(sendResponse, () => sendResponse(null));
+      return true; // the answer comes asynchronously
+    });
+  }
 })();

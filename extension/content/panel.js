@@ -16,6 +16,8 @@
   const {el} = dom;
 
   const LAUNCHER_KEY = "showLauncher"; // set in the toolbar popup; absent means on
+  const PHONE_MAX_WIDTH = 480; // CSS px: up to this window width (or height: a phone held sideways) the phone layout
+  const MIN_BAND = 160; // px: below this height a shrunk panel shows too little; it becomes its handle
 
   const CSS = `
     :host { all: initial; }
@@ -51,6 +53,16 @@
     .collapsed { width: auto; padding: 4px; }
     [hidden] { display: none !important; }
     @media (prefers-reduced-motion: no-preference) { .panel { transition: opacity .15s; } }
+    /* A phone (or any touch screen): text at 16 px, touch targets of 44 x 44 px, and at most
+       40 % of the window's height, so that most of the screen stays the page's. */
+    @media (max-width: ${PHONE_MAX_WIDTH}px), (max-height: ${PHONE_MAX_WIDTH}px), (pointer: coarse) {
+      .panel { font-size: 16px; max-height: min(40vh, 560px); padding: 8px 10px; }
+      h2, .compact h2, .count, .compact .count, .kind, .why { font-size: 16px; }
+      .count { margin: 4px 0; }
+      .actions { margin: 6px 0; }
+      button, button.icon { min-height: 44px; min-width: 44px; }
+      summary { min-height: 44px; display: list-item; padding: 10px 0; }
+    }
   `;
 
   function createPanel({doc = document, actions}) {
@@ -76,14 +88,17 @@
     const summary = el(doc, "summary");
     const details = el(doc, "details", {}, [summary, list]);
     const header = el(doc, "header", {}, [title, collapse]);
+    // "Seite melden" and the report it shows (report-view.js): on every page the panel is on.
+    const report = OH.createReportView({doc, makeReport: actions.makeReport, onToggle: () => render()});
     const actionRow = el(doc, "div", {class: "actions"}, [clearButton, undoButton, showSave]);
     const panel = el(doc, "section", {class: "panel", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc"},
-      [header, count, actionRow, status, failed, details, cookieStatus, cookieButton, tourButton]);
+      [header, report.view, count, actionRow, status, failed, details, cookieStatus, cookieButton, tourButton, report.button]);
     count.id = "oh-desc";
     const style = el(doc, "style", {text: CSS});
     root.append(style, panel, expand);
 
-    let collapsed = false;
+    let collapsed = false; // the user minimised the panel to its handle
+    let autoMinimised = false; // the panel minimised itself: no room beside the save button
     let cookieBanner = false; // a cookie banner with a decline button is shown
     let pointedAt = null; // what the walkthrough points at: the panel keeps clear of it too
     let snapshot = null;
@@ -128,7 +143,17 @@
     function setCollapsed(value) {
       collapsed = value;
       render();
-      (collapsed ? expand : collapse).focus();
+      if (!collapsed && autoMinimised) makeRoom();
+      (collapsed || autoMinimised ? expand : collapse).focus();
+    }
+
+    /** The user opens a panel that minimised itself: scroll the save button up, so that the band below it has room. */
+    function makeRoom() {
+      const button = snapshot?.saveButton;
+      if (!button?.isConnected) return;
+      const top = button.getBoundingClientRect().top - 32; // its badge stays in sight
+      if (top > 0) doc.defaultView.scrollBy({top, behavior: "instant"});
+      avoidSaveButton();
     }
 
     function countText(s) {
@@ -172,17 +197,15 @@
     function render() {
       const s = snapshot;
       if (!s) return;
-      const compact = s.total === 0;
+      const compact = s.total === 0 && !report.isOpen();
       host.style.setProperty("display", compact && showLauncher !== true && !cookieBanner ? "none" : "block", "important");
-      panel.hidden = collapsed;
-      expand.hidden = !collapsed;
       expand.textContent = s.active ? `${OH.t("panelTitle")} (${s.active})` : OH.t("panelTitle");
       panel.classList.toggle("compact", compact);
       panel.setAttribute("aria-label", compact ? OH.t("launcherLabel") : OH.t("panelLabel"));
       count.textContent = countText(s);
       count.classList.toggle("done", s.total > 0 && s.active === 0);
-      actionRow.hidden = compact;
-      details.hidden = compact;
+      actionRow.hidden = s.total === 0; // also while a report is open on a page without consents
+      details.hidden = s.total === 0;
       clearButton.disabled = s.busy || s.active === 0;
       clearButton.textContent = OH.t(s.busy ? "clearing" : "clearAll");
       undoButton.hidden = !(s.lastRun?.kind === "clear" && s.lastRun.changes.length);
@@ -203,23 +226,50 @@
      * above or below it.
      */
     function avoidSaveButton() {
-      panel.style.removeProperty("max-height");
       // The save button (and its badge just above it) first, then what the walkthrough points at.
       const rects = [snapshot?.saveButton, pointedAt].filter((element) => element?.isConnected).map((element) => {
         const rect = dom.pageRect(element);
         return {left: rect.left - 6, right: rect.right + 6, top: rect.top - 24, bottom: rect.bottom + 6};
       });
+      showHandle(collapsed);
+      autoMinimised = false;
+      if (collapsed ? placeClear(rects) : placePanel(rects)) return;
+      // Nowhere room enough for the panel (a phone held sideways, the button mid-screen): its handle instead.
+      autoMinimised = true;
+      showHandle(true);
+      placeClear(rects);
+    }
+
+    /** Whether the panel (or its handle) fits a corner without covering any of rects. */
+    function placeClear(rects) {
       for (const [side, edge] of CORNERS) {
         placeAt(side, edge);
         const box = host.getBoundingClientRect();
-        if (!rects.some((rect) => overlaps(box, rect))) return;
+        if (!rects.some((rect) => overlaps(box, rect))) return true;
       }
+      return false;
+    }
+
+    /** A corner, or else the larger free band above or below the save button, shrunk to fit. */
+    function placePanel(rects) {
+      panel.style.removeProperty("max-height");
+      if (placeClear(rects)) return true;
       const avoid = rects[0];
       const above = avoid.top - 16;
       const viewHeight = Math.min(doc.defaultView.innerHeight, doc.documentElement.clientHeight || Infinity); // no scrollbar
       const below = viewHeight - avoid.bottom - 16;
+      const band = Math.floor(Math.max(above, below));
+      if (band < MIN_BAND) return false;
       placeAt("right", above > below ? "top" : "bottom");
-      panel.style.setProperty("max-height", `min(70vh, 560px, ${Math.max(120, Math.floor(Math.max(above, below)))}px)`);
+      panel.style.setProperty("max-height", `min(70vh, 560px, ${band}px)`);
+      return !rects.some((rect) => overlaps(host.getBoundingClientRect(), rect));
+    }
+
+    function showHandle(handle) {
+      panel.hidden = handle;
+      expand.hidden = !handle;
+      host.toggleAttribute("data-minimised", handle);
+      if (handle) host.setAttribute("data-minimised", collapsed ? "user" : "auto");
     }
 
     function placeAt(side, edge) {
@@ -234,7 +284,7 @@
     }
 
     function onScroll() {
-      if (frame || !snapshot?.saveButton) return;
+      if (frame || !(snapshot?.saveButton || pointedAt)) return; // nothing to keep clear of
       frame = requestAnimationFrame(() => {
         frame = 0;
         avoidSaveButton();
@@ -265,6 +315,12 @@
       cookiesDeclined(declined) {
         cookieStatus.textContent = OH.t(declined ? "cookiesDeclined" : "cookiesNotDeclined");
         render();
+      },
+      /** "Seite melden" from the toolbar popup: open the panel and show the report. */
+      async showReport() {
+        collapsed = false;
+        await report.open();
+        if (autoMinimised) makeRoom(); // a phone: the save button scrolls up, the report gets the room
       },
       update(next) {
         snapshot = next;

@@ -35,6 +35,7 @@
     endTour: $('[data-action="end-tour"]'),
     openPortal: $('[data-action="open-portal"]'),
     checkPage: $('[data-action="check-page"]'),
+    pageReport: $('[data-action="page-report"]'),
   };
   const checkPageBox = $('[data-role="check-page"]');
   const checkFailed = $('[data-role="check-failed"]');
@@ -50,8 +51,20 @@
   let tabStatus = null; // the target tab's last answer; null: not an o2online.de page with Ohne Haken
   let tabUrl = null; // the target tab's address, known only with access to it (activeTab: the toolbar click)
 
+  /** popup.css: full width in a tab and on Android (its toolbar popup fills the screen); touch sizes on
+   *  a touch screen and in a phone-wide tab (the desktop toolbar popup is 330 px wide itself). */
+  async function setLayout() {
+    const android = (await api.runtime.getPlatformInfo().catch(() => null))?.os === "android";
+    const root = document.documentElement;
+    root.toggleAttribute("data-in-tab", inTab || android);
+    const touch = () => android || matchMedia("(pointer: coarse)").matches || (inTab && matchMedia("(max-width: 480px)").matches);
+    root.toggleAttribute("data-touch", touch());
+    addEventListener("resize", () => root.toggleAttribute("data-touch", touch()));
+  }
+
   async function findTarget() {
     inTab = Boolean(await api.tabs.getCurrent());
+    await setLayout();
     const param = new URLSearchParams(location.search).get("tab");
     if (param !== null) return Number(param);
     if (!inTab) {
@@ -200,6 +213,8 @@
   buttons.startTour.addEventListener("click", () => act("startTour", {close: true}));
   buttons.resumeTour.addEventListener("click", () => act("resumeTour", {close: true}));
   buttons.endTour.addEventListener("click", () => act("endTour"));
+  // "Seite melden": the page's panel makes the report and shows it there (content/report-view.js).
+  buttons.pageReport.addEventListener("click", () => act("showReport", {close: true}));
   buttons.openPortal.addEventListener("click", async () => {
     await api.runtime.sendMessage({type: "openPortal", url: portalUrl()});
     if (!inTab) window.close();
@@ -216,6 +231,13 @@
     }
     buttons.checkPage.disabled = false;
     await refresh();
+  });
+  // The privacy page opens as a tab of its own (Firefox for Android has no windows, and its popup
+  // is no place for a second page).
+  $('[data-action="privacy"]').addEventListener("click", async (event) => {
+    event.preventDefault();
+    await api.tabs.create({url: event.currentTarget.href});
+    if (!inTab) window.close();
   });
   for (const box of settings) {
     box.addEventListener("change", () => api.storage.local.set({[box.dataset.setting]: box.checked}));

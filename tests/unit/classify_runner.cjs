@@ -1,6 +1,6 @@
 // Runs the extension's real text.js + classify.js in a node vm context (no browser, no build).
-// Reads JSON {vocabulary, texts: [{own, group, headers, block, heading}], answers: [..]} on stdin,
-// prints {verdicts, answers}. Used by tests/unit/test_labels.py.
+// Reads a JSON list of jobs {vocabularies, userTerms, texts: [{own, group, headers, block, heading}],
+// answers: [...]} on stdin; prints one {verdicts, answers} per job. Used by tests/unit/test_labels.py.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -12,10 +12,14 @@ context.globalThis = context;
 for (const file of ["text.js", "classify.js"]) {
   vm.runInContext(fs.readFileSync(path.join(root, "extension", "content", file), "utf8"), context, {filename: file});
 }
-const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const OH = context.ohneHaken;
-const classifier = OH.createClassifier(OH.mergeVocabulary(...input.vocabularies));
-classifier.setUserTerms(input.userTerms || []);
-const verdicts = (input.texts || []).map((description) => classifier.classify(description));
-const answers = (input.answers || []).map((answer) => classifier.answer(answer));
-process.stdout.write(JSON.stringify({verdicts, answers}));
+const jobs = JSON.parse(fs.readFileSync(0, "utf8"));
+const results = jobs.map((job) => {
+  const classifier = OH.createClassifier(OH.mergeVocabulary(...job.vocabularies));
+  classifier.setUserTerms(job.userTerms || []);
+  return {
+    verdicts: (job.texts || []).map((description) => classifier.classify(description)),
+    answers: (job.answers || []).map((answer) => classifier.answer(answer)),
+  };
+});
+process.stdout.write(JSON.stringify(results));
