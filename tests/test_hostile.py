@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import contextlib
 
+from harness import reload_extension
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
-from test_storage import reload_extension
 
 CONSENTS_OFF = {"email": False, "research": False, "bill": True}
 
