@@ -273,7 +273,10 @@ class Browser:
         return int(match.group())
 
     def click_action(self, action: str):
-        self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        button = self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]')
+        # A page without consents shows its launcher only once storage has answered (showLauncher).
+        self.wait(button.is_displayed, message=f"the panel's {action} button is not shown")
+        button.click()
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""

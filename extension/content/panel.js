@@ -257,10 +257,13 @@
       const viewHeight = Math.min(doc.defaultView.innerHeight, doc.documentElement.clientHeight || Infinity); // no scrollbar
       const below = viewHeight - avoid.bottom - 16;
       const band = Math.floor(Math.max(above, below));
-      if (band < MIN_BAND) return false;
+      // Only the save button makes it minimise itself: the walkthrough's target may be a whole
+      // section, and the panel's own buttons (which the walkthrough may point at next) stay in reach.
+      const save = Boolean(snapshot?.saveButton?.isConnected);
+      if (save && band < MIN_BAND) return false;
       placeAt("right", above > below ? "top" : "bottom");
-      panel.style.setProperty("max-height", `min(70vh, 560px, ${band}px)`);
-      return !rects.some((rect) => overlaps(host.getBoundingClientRect(), rect));
+      panel.style.setProperty("max-height", `min(70vh, 560px, ${Math.max(120, band)}px)`);
+      return !save || !overlaps(host.getBoundingClientRect(), avoid);
     }
 
     function showHandle(handle) {
