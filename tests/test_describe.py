@@ -34,6 +34,9 @@ EXPECTED = {
     "radiogroup-question": ("Dürfen wir deine Verbindungsdaten anonymisiert auswerten?", "", "", None, "consent"),
     # a neighbouring question's "Ablehnen" is not this question's intro (no objection context)
     "after-neighbour": ("Teilnahme an Marktforschung", "", "", "Personalisierte Werbung", "consent"),
+    # a question's own text without its options' labels ("Nicht erlaubt" negates nothing)
+    "pair-div": ("Werbung per SMS", "", "", None, "consent"),
+    "fieldset-unnamed": ("Dürfen wir dich für Kundenbefragungen anrufen?", "", "", None, "consent"),
     "switch-ads": ("Werbenachrichten", "Benachrichtigungen in der App | " + HINT.format("Werbenachrichten"),
                    "", None, "consent"),
     "switch-service": ("Dienstkommunikation", "Benachrichtigungen in der App | " + HINT.format("Dienstkommunikation"),

@@ -237,7 +237,7 @@ def test_keyboard(browser, tour):
     assert all(dialog)
     press(browser, Keys.ESCAPE)
     browser.wait(lambda: not tour.host_present())
-    assert "o2-today" not in browser.stored()  # Close ends it
+    browser.wait(lambda: "o2-today" not in browser.stored(), message="Close did not end the walkthrough")
 
 
 def test_a_stale_walkthrough_does_not_come_back(browser, tour):
@@ -251,7 +251,7 @@ def test_a_stale_walkthrough_does_not_come_back(browser, tour):
     browser.open("portal/mein-o2/meine-daten/")
     browser.settled()
     assert not tour.host_present()
-    assert "o2-today" not in browser.stored()  # and it was removed
+    browser.wait(lambda: "o2-today" not in browser.stored(), message="the stale walkthrough was not removed")
 
 
 def test_spotlight_follows_scrolling_and_sits_in_the_top_layer(browser, tour):
@@ -300,7 +300,7 @@ def test_a_consent_box_elsewhere_is_not_the_consent_form(browser, tour, page):
 @pytest.mark.parametrize("page", START_PAGES)
 def test_twin_without_a_way_to_mein_o2_points_at_nothing(browser, tour, page):
     """The same pages without any link to Mein o2: still step 2, nothing marked, where to look."""
-    start_tour(browser, page.replace(".html", "-no-way.html"))
+    start_tour(browser, page + "?weg=0")
     for _attempt in ("started", "reloaded"):
         tour.wait_step(2, 12)
         browser.wait(lambda: tour.where() != "", message="the popover should say where to look")
@@ -381,6 +381,7 @@ def test_focus_goes_to_the_target_when_the_popup_started_it(browser, popup, tour
     popup.open()
     browser.wait(lambda: popup.view() == "portal")
     assert popup.text('[data-action="start-tour"]') == "Zum Formular führen"  # the popup speaks German
+    assert popup.text('[data-action="clear-all"]') == "Alle abwählen"
     popup.press('[data-action="start-tour"]')
     popup.to(popup.main)
     tour.wait_step(8, 12)
@@ -398,6 +399,7 @@ def test_the_popover_covers_neither_its_target_nor_the_focused_element(browser, 
     try:
         log_in(browser)
         start_tour(browser, "portal/mein-o2/meine-daten/")
+        assert browser.js("return innerWidth") == width  # the emulated viewport (BiDi) took effect
         tour.wait_step(8, 12)  # the tab "Einstellungen"
         check_clear(browser, tour, f"{width} px, step 8")
         click_in_view(browser, tour.target())

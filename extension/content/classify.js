@@ -17,6 +17,7 @@
   const LEVELS = ["own", "block", "group", "headers", "heading"];
   const GUARDING = new Set(["own", "block", "group", "headers"]); // a protected word here always wins
   const USER_KINDS = new Set(["consent", "objection", "protected"]);
+  const MEMO_SIZE = 2000; // remembered verdicts per page before the memo starts over
 
   /** Merge vocabularies: lists are concatenated, objects (answers, classes) merged key by key. */
   function mergeVocabulary(...vocabularies) {
@@ -56,13 +57,15 @@
     const compile = (list) => text.compileTerms(list || []);
     const terms = {
       consent: compile(vocabulary.consent),
-      objection: compile([...(vocabulary.objection || []), ...(classes.optOut || [])]),
+      objection: compile(vocabulary.objection),
+      optOut: compile(classes.optOut),
+      notices: compile(classes.notices),
       protected: compile(vocabulary.protected),
       disclaimer: compile(vocabulary.disclaimer),
       markers: compile(classes.disclaimerMarkers),
       instruction: compile(classes.instruction),
       negators: compile(classes.negators),
-      teaser: compile(classes.teaser),
+      nonNegating: compile(classes.nonNegating),
       answerYes: compile(vocabulary.answers?.yes),
       answerNo: compile(vocabulary.answers?.no),
     };
@@ -70,11 +73,13 @@
     const negatableNames = new Set((vocabulary.combinations || []).flatMap(({all}) => all));
     let negatable = [...terms.consent, ...[...negatableNames].flatMap((name) => compile(classes[name]))];
     const user = {consent: [], objection: [], protected: []};
+    const memo = new Map(); // text -> verdict, emptied when the user's words change
 
-    /** The text without instructions (to the end of their sentence) and disclaimer clauses. */
+    /** The text's sentences (normalised) without instructions (to the sentence's end) and disclaimer clauses. */
     function meaningful(raw) {
-      const kept = [];
+      const sentences = [];
       for (const clauses of sentencesOf(raw)) {
+        const kept = [];
         for (const clause of clauses) {
           const instruction = text.findTerms(clause, terms.instruction)[0];
           if (instruction) { // "Option deaktivieren, um ...": from here to the sentence's end it describes the action
@@ -82,13 +87,14 @@
             break;
           }
           if (text.findTerms(clause, terms.disclaimer).length) continue;
-          if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, terms.objection).length) continue;
-          // "Keine Angebote verpassen": a teaser's negator negates nothing
-          kept.push(text.findTerms(clause, terms.teaser).length ? without(clause, terms.negators) : clause);
+          if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, [...terms.objection, ...terms.optOut]).length) continue;
+          // "Keine Angebote verpassen", "nicht notwendige Cookies": the negator negates no consent
+          kept.push(text.findTerms(clause, terms.nonNegating).length ? without(clause, terms.negators) : clause);
         }
-        kept.push(" | ");
+        const sentence = text.normalize(kept.join(" "));
+        if (sentence.trim()) sentences.push(sentence);
       }
-      return text.normalize(kept.join(" "));
+      return sentences;
     }
 
     /** Objection matches from negation: a negator followed closely by a consent-class word. */
@@ -112,23 +118,49 @@
       return found;
     }
 
-    /** What one piece of text says: {kind, words}, {protected: true, words} or null. */
+    /** What one piece of text says (remembered: headings and groups repeat from control to control). */
     function decide(raw) {
       if (!raw) return null;
+      if (!memo.has(raw)) {
+        if (memo.size >= MEMO_SIZE) memo.clear();
+        memo.set(raw, judge(raw));
+      }
+      return memo.get(raw);
+    }
+
+    /** What one piece of text says: {kind, words, explicit}, {protected: true, words} or null. */
+    function judge(raw) {
       const userGuard = text.findTerms(text.normalize(raw), user.protected);
       if (userGuard.length) return {protected: true, user: true, words: userGuard.map((m) => m.term).slice(0, 3)};
-      const norm = meaningful(raw);
-      const guarded = text.findTerms(norm, terms.protected);
+      const sentences = meaningful(raw);
+      const guarded = text.findTerms(sentences.join(""), terms.protected);
       if (guarded.length) return {protected: true, words: guarded.map((m) => m.term).slice(0, 3)};
-      const classed = combined(norm);
-      const explicit = [...text.findTerms(norm, [...terms.objection, ...user.objection]), ...classed.filter((m) => m.kind === "objection")];
-      const objection = [...explicit, ...negations(norm)].sort((a, b) => a.index - b.index);
-      const consent = [...text.findTerms(norm, [...terms.consent, ...user.consent]),
+      // the first sentence that says something decides ("Ich willige ein, … Die Einwilligung umfasst
+      // nicht …" is a consent); within it an objection beats a consent ("Werbung per Post sperren")
+      for (const sentence of sentences) {
+        const verdict = sentenceVerdict(sentence);
+        if (verdict) return verdict;
+      }
+      // nothing about advertising, but a notification, reminder or confirmation: a service notice
+      const notices = text.findTerms(sentences.join(""), terms.notices);
+      return notices.length ? {protected: true, notice: true, words: notices.map((m) => m.term).slice(0, 3)} : null;
+    }
+
+    /** One sentence: {kind, explicit, words} or null. Classes combine and negate within it. */
+    function sentenceVerdict(sentence) {
+      const classed = combined(sentence);
+      // an opt-out verb needs something to opt out of ("Newsletter abbestellen", not "Automatisch abmelden")
+      const optOut = text.findTerms(sentence, negatable).length ? text.findTerms(sentence, terms.optOut) : [];
+      const explicit = [...text.findTerms(sentence, [...terms.objection, ...user.objection]), ...optOut,
+        ...classed.filter((m) => m.kind === "objection")];
+      const objection = [...explicit, ...negations(sentence)].sort((a, b) => a.index - b.index);
+      const consent = [...text.findTerms(sentence, [...terms.consent, ...user.consent]),
         ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
       if (!consent.length && !objection.length) return null;
       const kind = objection.length ? "objection" : "consent";
       return {kind, explicit: explicit.length > 0, words: shown((kind === "objection" ? objection : consent).map((m) => m.term))};
     }
+
 
     /**
      * Classify a described control {own, group, headers, block, heading}. Returns {kind:
@@ -140,7 +172,9 @@
     function classify(description) {
       const verdicts = LEVELS.map((level) => [level, decide(description[level])]);
       for (const [level, verdict] of verdicts) {
-        if (verdict?.protected && (GUARDING.has(level) || verdict.user)) {
+        // a service notice ("Erinnerungen") protects in its place in the order below, not over an
+        // own name that says more ("Werbenachrichten" in a group "Benachrichtigungen")
+        if (verdict?.protected && !verdict.notice && (GUARDING.has(level) || verdict.user)) {
           return {kind: null, words: verdict.words, source: level, protected: true};
         }
       }
@@ -157,18 +191,25 @@
       return {kind: verdict.kind, words: verdict.words, source, protected: false};
     }
 
-    /** What an answer (radio option, select option, button) means: "yes", "no" or null. */
+    /**
+     * What an answer (radio option, select option, button) means: "yes", "no" or null. The answer
+     * words first ("Ja", "Nicht erlaubt"); else an option that is itself a consent means yes and
+     * an objection no ("Newsletter per E-Mail" / "Kein Newsletter").
+     */
     function answer(raw) {
       const norm = text.normalize(raw);
       const best = [...text.findTerms(norm, terms.answerYes).map((m) => ({...m, value: "yes"})),
         ...text.findTerms(norm, terms.answerNo).map((m) => ({...m, value: "no"}))]
         .sort((a, b) => a.index - b.index || b.term.length - a.term.length)[0];
-      return best ? best.value : null;
+      if (best) return best.value;
+      const meaning = decide(raw)?.kind;
+      return meaning === "consent" ? "yes" : meaning === "objection" ? "no" : null;
     }
 
     /** The user's own words [{phrase, kind}], applied at once; protected ones win over everything. */
     function setUserTerms(list = []) {
       for (const kind of USER_KINDS) user[kind] = [];
+      memo.clear();
       for (const entry of list || []) {
         const phrase = String(entry?.phrase ?? "").trim();
         if (!USER_KINDS.has(entry?.kind) || !text.normalize(phrase).trim()) continue;

@@ -17,6 +17,8 @@
   const GROUP_ROLES = new Set(["radiogroup", "group"]);
   const CELL_ROLES = new Set(["cell", "gridcell", "columnheader", "rowheader"]);
   const TABLE_ROLES = new Set(["table", "grid", "treegrid"]);
+  const CONTROL_ROLES = new Set(["checkbox", "switch", "radio", "button", "option", "combobox", "listbox"]);
+  const OPTION_SELECTOR = 'input[type="radio"], [role="radio"]';
   const MAX_BLOCK_TEXT = 800;
   const MAX_BLOCK_DEPTH = 8;
   const MAX_PART = 300; // characters of one legend, header cell or caption
@@ -66,9 +68,28 @@
     return "";
   }
 
-  /** The control's own label, or "" when it has none (for a group: its legend or name). */
+  /** The options of a question element (a group or the element holding a radio pair). */
+  function optionsIn(element) {
+    if (element.tagName === "INPUT" || element.tagName === "SELECT" || CONTROL_ROLES.has(roleOf(element))) return [];
+    return [...element.querySelectorAll(OPTION_SELECTOR)];
+  }
+
+  /** A question's text without its options' labels: "Erlaubt Nicht erlaubt Werbung per SMS" -> "Werbung per SMS". */
+  function questionText(element, options) {
+    let rest = ` ${dom.textOf(element, MAX_BLOCK_TEXT)} `;
+    const names = options.map((option) => dom.accessibleName(option).trim()).filter(Boolean).sort((a, b) => b.length - a.length);
+    for (const name of names) rest = rest.replace(name, " ");
+    return rest.replace(/\s+/g, " ").trim();
+  }
+
+  /** The control's own label, or "" when it has none (for a question: its legend, name or own text). */
   function ownLabel(control, stateWords = []) {
-    if (isGroup(control)) return groupName(control);
+    const options = optionsIn(control);
+    if (isGroup(control) || options.length) {
+      const name = groupName(control);
+      if (name || !options.length) return name;
+      return questionText(control, options);
+    }
     let label = dom.accessibleName(control);
     if (control.getAttribute("role")) label = withoutStateWords(label, stateWords);
     if (label) return label;
@@ -134,6 +155,22 @@
     return grid;
   }
 
+  /**
+   * The grid of a table and its th cells, made once per task: a scan describes every control of a
+   * table in one task, and a grid per control made a 3,000-row table quadratic (minutes).
+   */
+  const tables = new WeakMap();
+  function tableInfo(table) {
+    let info = tables.get(table);
+    if (!info) {
+      const grid = tableGrid(table);
+      info = {grid, headers: [...grid].filter(([cell]) => cell.tagName === "TH")};
+      tables.set(table, info);
+      queueMicrotask(() => tables.delete(table));
+    }
+    return info;
+  }
+
   /** A th's scope: "col", "row" or "" (auto: a column header above a cell, a row header beside it). */
   function scopeOf(th) {
     const scope = (th.getAttribute("scope") || "").toLowerCase();
@@ -145,13 +182,13 @@
     if (!table) return [];
     const caption = table.caption ? dom.textOf(table.caption, MAX_PART) : (table.getAttribute("aria-label") || idsText(table, "aria-labelledby").join(" "));
     if (cell.hasAttribute("headers")) return [...idsText(cell, "headers"), caption];
-    const grid = tableGrid(table);
+    const {grid, headers} = tableInfo(table);
     const place = grid.get(cell);
     if (!place) return [caption];
     const columns = [];
     const rows = [];
-    for (const [other, at] of grid) {
-      if (other === cell || other.tagName !== "TH") continue;
+    for (const [other, at] of headers) {
+      if (other === cell) continue;
       const overlaps = at.from <= place.to && at.to >= place.from;
       if (overlaps && at.row < place.row && scopeOf(other) !== "row") columns.push(dom.textOf(other, MAX_PART));
       else if (at.row === place.row && at.to < place.from && scopeOf(other) !== "col") rows.push(dom.textOf(other, MAX_PART));

@@ -10,8 +10,8 @@
  *          engine-*.js, shape-*.js  <-- highlight.js   find, watch, clear in one click, undo; marks
  *               |                                 (engine-core.js says how its parts fit)
  *               |
- *          panel.js   tour.js      the in-page panel and the walkthrough overlay (own shadow roots;
- *                                  tour.js is loaded on demand, see main.js)
+ *          panel.js   tour*.js     the in-page panel and the walkthrough (own shadow roots; tour-page.js,
+ *                                  tour-overlay.js, tour.js are loaded on demand, see main.js)
  *               \       /
  *               main.js            wires them together; talks to background/ through `send`
  *

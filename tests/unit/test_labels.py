@@ -113,6 +113,14 @@ def test_no_protected_or_neutral_phrase_is_a_consent():
     assert not wrong, "classified as consent:\n" + "\n".join(wrong)
 
 
+def test_nothing_is_flipped_or_acted_on_wrongly():
+    """Also ticking is an action: no protected or neutral phrase as objection, no consent/objection swap."""
+    rows, got = outcome()
+    wrong = [f"{row['where']}: {row['phrase']!r} ({row['class']} -> {have})" for row, have in zip(rows, got, strict=True)
+             if have in ("consent", "objection") and have != row["class"]]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_accuracy_and_confusion_table():
     rows, got = outcome()
     table = confusion_table(rows, got)
@@ -155,6 +163,12 @@ LEVEL_CASES = [
       "group": "Diese Einwilligung kann ich jederzeit widerrufen oder der Nutzung widersprechen."}, "consent",
      "a disclaimer in aria-describedby does not object"),
     ({"own": "E-Mail"}, None, "a channel alone means nothing"),
+    ({"own": "Werbenachrichten", "group": "Benachrichtigungen"}, "consent",
+     "a notifications group does not protect an advertising switch"),
+    ({"own": "Benachrichtigung bei Lastschriftrückgabe", "heading": "Werbung und Angebote"}, "protected",
+     "an unknown service notice under an advertising heading is left alone"),
+    ({"own": "E-Mail", "group": "Erinnerungen", "heading": "Werbung"}, "protected",
+     "a reminders group under an advertising heading is left alone"),
 ]
 
 
@@ -169,10 +183,11 @@ def test_levels_of_a_description(index):
 
 ANSWERS = {
     "yes": ["Ja", "Ja, gerne", "Erlaubt", "Zustimmen", "Ich stimme zu", "Einverstanden", "Aktiviert", "An", "Opt-in",
-            "Yes", "Allow", "I agree", "Accept"],
+            "Yes", "Allow", "I agree", "Accept", "Newsletter per E-Mail", "Werbung per SMS"],
     "no": ["Nein", "Nein, danke", "Nicht erlaubt", "Ablehnen", "Ich stimme nicht zu", "Nicht einverstanden", "Keine",
-           "Deaktiviert", "Aus", "Opt-out", "Widersprechen", "No", "No thanks", "Don't allow", "Decline", "Off"],
-    None: ["Alle", "E-Mail", "Notify me", "Bitte wählen", "Nothing special"],
+           "Deaktiviert", "Aus", "Opt-out", "Widersprechen", "No", "No thanks", "Don't allow", "Decline", "Off",
+           "Newsletter abbestellen"],
+    None: ["Alle", "E-Mail", "Notify me", "Bitte wählen", "Nothing special", "Rechnung per Post", "HTML", "Wöchentlich"],
 }
 
 
@@ -198,3 +213,16 @@ def test_user_terms_apply_at_once_and_protected_wins_everywhere():
     after = [predicted(v) for v in results()[3]["verdicts"]]
     # a user consent word is negated like a vocabulary word; a protected one wins even in a heading
     assert after == ["consent", "protected", "objection", "protected"], after
+
+
+def test_vocabulary_classes_are_complete():
+    """Every class a combination names exists, and so does every class with a role in classify.js."""
+    merged: dict = {}
+    for terms in vocabularies():
+        for name, words in terms.get("classes", {}).items():
+            merged.setdefault(name, []).extend(words)
+    combinations = [c for terms in vocabularies() for c in terms.get("combinations", [])]
+    named = {name for c in combinations for name in c["all"]}
+    roles = {"negators", "optOut", "nonNegating", "disclaimerMarkers", "instruction", "notices"}
+    missing = sorted(name for name in named | roles if not merged.get(name))
+    assert not missing, f"classes without terms: {missing}"
