@@ -57,7 +57,8 @@
        40 % of the window's height, so that most of the screen stays the page's. */
     @media (max-width: ${PHONE_MAX_WIDTH}px), (max-height: ${PHONE_MAX_WIDTH}px), (pointer: coarse) {
       .panel { font-size: 16px; max-height: min(40vh, 560px); padding: 8px 10px; }
-      h2, .compact h2, .count, .compact .count, .kind, .why { font-size: 16px; }
+      /* A floor for every text on a phone, whatever a part's own CSS says (report-view.js too). */
+      :host .panel * { font-size: 16px !important; }
       .count { margin: 4px 0; }
       .actions { margin: 6px 0; }
       button, button.icon { min-height: 44px; min-width: 44px; }
