@@ -280,12 +280,17 @@ class Browser:
         return int(match.group())
 
     def click_action(self, action: str):
-        """Click a panel button. When the launcher gives way to the panel between finding the button
+        """Click a panel button once it is shown (a page without consents shows its launcher only once
+        storage has answered). When the launcher gives way to the panel between finding the button
         and clicking it (docs/SENTINEL.md), nothing was clicked: the panel's button is clicked."""
+        def shown_button():
+            button = self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]')
+            self.wait(button.is_displayed, message=f"the panel's {action} button is not shown")
+            return button
         try:
-            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+            shown_button().click()
         except (StaleElementReferenceException, DetachedShadowRootException):
-            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+            shown_button().click()
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""
