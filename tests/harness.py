@@ -641,3 +641,15 @@ def check_page(browser, popup, path: str, host: str):
     assert not popup.shown('[data-role="tour"]')  # no walkthrough for this site
     popup.to(popup.main)
     browser.panel()
+
+
+def reload_extension(browser):
+    """runtime.reload() from an extension page in a tab of its own, then back to the tab before."""
+    driver = browser.driver
+    back = driver.current_window_handle
+    handles = set(driver.window_handles)
+    driver.switch_to.new_window("tab")
+    browser.open_extension_page("pages/privacy.html")
+    driver.execute_script("(globalThis.browser ?? chrome).runtime.reload()")
+    browser.wait(lambda: set(driver.window_handles) == handles, message="the extension's page stayed open")
+    driver.switch_to.window(back)

@@ -13,7 +13,7 @@ import contextlib
 import json
 
 import pytest
-from harness import API, Tour, log_in, reset_portal, start_tour
+from harness import API, Tour, log_in, reload_extension, reset_portal, start_tour
 
 # A Mein o2 page without the side menu: a new walkthrough would start at step 2 ("Mein o2" in the
 # header), a running one at step 7 stays there (tests/test_tour.py::test_missing_target_says_where_to_look).
@@ -46,18 +46,6 @@ def call(browser, script: str, *args):
 
 def stored(browser) -> dict:
     return call(browser, "api.storage.local.get(null).then(done);")
-
-
-def reload_extension(browser):
-    """runtime.reload() from an extension page in a tab of its own, then back to the tab before."""
-    driver = browser.driver
-    back = driver.current_window_handle
-    handles = set(driver.window_handles)
-    driver.switch_to.new_window("tab")
-    browser.open_extension_page("pages/privacy.html")
-    driver.execute_script("(globalThis.browser ?? chrome).runtime.reload()")
-    browser.wait(lambda: set(driver.window_handles) == handles, message="the extension's page stayed open")
-    driver.switch_to.window(back)
 
 
 @pytest.fixture
