@@ -29,7 +29,7 @@ from typing import ClassVar
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import DetachedShadowRootException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -249,10 +249,17 @@ class Browser:
     PANEL_JS = "[...document.querySelectorAll('#ohne-haken-panel')].find(h => h.shadowRoot)"
 
     def panel(self):
-        """The panel's shadow root, once the first scan is done."""
-        self.wait(lambda: self.js(f"const h = {self.PANEL_JS}; return !!h && h.hasAttribute('data-ready')"),
-                  message="the panel did not appear")
-        return self.js(f"return {self.PANEL_JS}").shadow_root
+        """The panel's shadow root, once the first scan is done (found and returned in one step: the
+        sentinel's launcher may give way to the panel at any moment, docs/SENTINEL.md)."""
+        ready = f"const h = {self.PANEL_JS}; return h && h.hasAttribute('data-ready') ? h.shadowRoot : null"
+
+        def shadow_root():
+            try:
+                return self.js(ready)
+            except (StaleElementReferenceException, DetachedShadowRootException):
+                return None  # the launcher gave way to the panel just then: look again
+
+        return self.wait(shadow_root, message="the panel did not appear")
 
     def panel_text(self, css: str) -> str:
         return self.js(f"const h = {self.PANEL_JS};"
@@ -273,7 +280,12 @@ class Browser:
         return int(match.group())
 
     def click_action(self, action: str):
-        self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        """Click a panel button. When the launcher gives way to the panel between finding the button
+        and clicking it (docs/SENTINEL.md), nothing was clicked: the panel's button is clicked."""
+        try:
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+        except (StaleElementReferenceException, DetachedShadowRootException):
+            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""
@@ -573,3 +585,54 @@ def start_tour(browser, path: str):
 
     browser.wait(in_view, message=f"the panel's walkthrough button is out of reach: {browser.js(START_BUTTON)}")
     browser.click_action("start-tour")
+
+
+# ---- "Diese Seite prüfen" (tests/test_generic.py, tests/test_report.py) ----
+
+def page_tab_id(popup) -> int:
+    """The tab the test's page is in: the active tab of the main window (not the popup's own)."""
+    popup.open()
+    ids = popup.call("Promise.all([api.tabs.query({active: true}), api.tabs.getCurrent()])"
+                     ".then(([tabs, me]) => done(tabs.filter(t => t.id !== me.id).map(t => t.id)));")
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+def click_toolbar_button(browser):
+    """Firefox's handler for a click on Ohne Haken's toolbar button in the main window. The popup it
+    opens stays open in a headless browser; a second click would only close it, so an open one is
+    closed first, as the user would have done."""
+    driver = browser.driver
+    with driver.context(driver.CONTEXT_CHROME):
+        driver.execute_async_script("""
+          const done = arguments[arguments.length - 1];
+          const {ExtensionParent} = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
+          const extension = ExtensionParent.GlobalManager.getExtension("ohne-haken@ohne-haken.de");
+          const open = [...document.querySelectorAll("panel")].filter((p) => p.state === "open" || p.state === "showing");
+          Promise.all(open.map((p) => new Promise((resolve) => {
+            p.addEventListener("popuphidden", resolve, {once: true});
+            p.hidePopup();
+          }))).then(() => {
+            ExtensionParent.apiManager.global.browserActionFor(extension).triggerAction(window);
+            done();
+          });
+        """)
+
+
+def check_page(browser, popup, path: str, host: str):
+    """Open a page, click the toolbar button, press "Diese Seite prüfen"; back on the page."""
+    if browser.name != "firefox":
+        pytest.skip("WebDriver cannot click Chromium's toolbar button (activeTab) nor answer its permission prompt")
+    popup.to(popup.main)
+    browser.open(path, host=host)
+    browser.fixture_ready()
+    tab = page_tab_id(popup)
+    popup.to(popup.main)
+    click_toolbar_button(browser)
+    popup.open(tab=tab)
+    browser.wait(lambda: popup.shown('[data-action="check-page"]'), message="no 'Diese Seite prüfen' after the toolbar click")
+    popup.press('[data-action="check-page"]')
+    browser.wait(lambda: popup.view() == "portal", message="the page did not answer after checking")
+    assert not popup.shown('[data-role="tour"]')  # no walkthrough for this site
+    popup.to(popup.main)
+    browser.panel()

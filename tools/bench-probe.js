@@ -4,8 +4,9 @@
  * their world, where page-side code cannot see (Firefox Xray and Chromium isolated worlds
  * keep their own timers and prototypes):
  *
- * - load: from this file's first statement to the end of the last content script (the build
- *   appends `ohneHakenBench.after(file)` to every content script);
+ * - load: the evaluation of every content script, those of the manifest and those injected
+ *   later (the engine, the walkthrough): the build puts `ohneHakenBench.before(file)` at the
+ *   start and `ohneHakenBench.after(file)` at the end of every file in content/;
  * - every later entry point into extension code is wrapped and timed: timers, intervals,
  *   animation frames, idle callbacks, observer callbacks, event listeners, extension events
  *   and answers to extension API calls; each to the end of a chain of microtasks behind it,
@@ -37,7 +38,8 @@
   const walkStarts = []; // where the engine's tree walks started (dom.walkRoots, dom.deepQueryAll)
   let open = false; // inside a timed entry point (until its microtasks have run)
   let lastEnd = 0; // end of the last timed entry point
-  let loadEnd = null;
+  let loadMs = 0; // evaluating content scripts, all told
+  let fileStart = null; // evaluation of a content script started here (outside any timed entry)
   let engine = null; // the engine main.js created
   let vocabulary = null;
   let createEngine = null;
@@ -183,19 +185,21 @@
     const byKind = {};
     let total = 0;
     let count = 0;
+    let longest = 0;
     for (const [start, duration, kind] of slices) {
       if (start < since) continue;
       byKind[kind] = (byKind[kind] || 0) + duration;
       total += duration;
+      longest = Math.max(longest, duration);
       count++;
     }
-    return {total, count, byKind};
+    return {total, count, byKind, longest};
   }
 
   const COMMANDS = {
     /** Time in extension code since page time `since`, timers pending, load time, phases. */
     status: ({since = 0}) => ({
-      ...work(since), pending: [...pending.values()], load: loadEnd === null ? null : loadEnd - loadStart,
+      ...work(since), pending: [...pending.values()], load: loadMs,
       loadStart, files, counts: {...counts}, now: now(), lastEnd, phases,
     }),
     /**
@@ -260,9 +264,25 @@
   });
 
   globalThis.ohneHakenBench = {
+    /** Called by the build at the start of every content script. */
+    before() {
+      if (!open && fileStart === null) fileStart = now();
+    },
     /** Called by the build at the end of every content script. */
     after(file) {
       files.push([file, now() - loadStart]);
+      if (fileStart !== null) {
+        const end = now();
+        loadMs += end - fileStart;
+        const last = slices[slices.length - 1];
+        if (last && last[2] === "load" && fileStart - (last[0] + last[1]) < 0.5) {
+          last[1] = end - last[0]; // the next file of the same injection: one task
+          lastEnd = Math.max(lastEnd, end);
+        } else {
+          record("load", fileStart, end - fileStart);
+        }
+        fileStart = null;
+      }
       const OH = globalThis.ohneHaken;
       if (OH?.dom && !OH.dom.benchWrapped) {
         OH.dom.benchWrapped = true;
@@ -300,10 +320,6 @@
             return made;
           };
         }
-      }
-      if (file.endsWith("/main.js")) {
-        loadEnd = now();
-        record("load", loadStart, loadEnd - loadStart);
       }
     },
   };

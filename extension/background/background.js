@@ -26,8 +26,16 @@ const api = globalThis.browser ?? globalThis.chrome;
 
 // openPortal: the walkthrough's last step offers the other opt-outs (a trusted click there).
 // loadTour: the walkthrough's script is injected only into pages that run one.
-const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal", "loadTour"]);
+// loadEngine: the sentinel (content/sentinel.js) has the engine injected where it is needed.
+const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal", "loadTour", "loadEngine"]);
 const TOUR_SCRIPTS = ["content/tour-page.js", "content/tour-overlay.js", "content/tour.js"]; // in this order
+// The engine and the panel, in this order, after the manifest's content scripts (namespace.js,
+// sites-data.js, sentinel.js); main.js last. tools/bench.py reads this list.
+const ENGINE_SCRIPTS = ["content/rules-data.js", "content/text.js", "content/dom.js", "content/labels.js", "content/classify.js",
+  "content/highlight.js", "content/engine-shapes.js", "content/shape-checkbox.js", "content/shape-radio.js",
+  "content/shape-pressed.js", "content/shape-select.js", "content/shape-disclosure.js", "content/engine-find.js",
+  "content/engine-classify.js", "content/engine-buttons.js", "content/engine-act.js", "content/engine-core.js",
+  "content/report.js", "content/report-view.js", "content/panel.js", "content/cookies.js", "content/user-terms.js", "content/main.js"];
 const PENDING_KEY = "pendingTour"; // storage.session: {tabId: {time, flow}} for tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
@@ -112,6 +120,14 @@ const HANDLERS = {
     const tabId = sender.tab?.id;
     if (tabId === undefined || sender.frameId !== 0) return false;
     await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: TOUR_SCRIPTS});
+    return true;
+  },
+
+  /** {type: "loadEngine"}: the engine and the panel (ENGINE_SCRIPTS) into the sender's top frame. */
+  async loadEngine(message, sender) {
+    const tabId = sender.tab?.id;
+    if (tabId === undefined || sender.frameId !== 0) return false;
+    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: ENGINE_SCRIPTS});
     return true;
   },
 

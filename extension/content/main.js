@@ -1,8 +1,10 @@
 /*
- * Entry point (the last content script): pick the vocabulary for this site, start the
- * engine, show the panel, and resume a walkthrough if one is running (or start one the
- * toolbar popup asked for when it opened this tab). Answers the popup and the background
- * through one dispatcher (POPUP_HANDLERS).
+ * Entry point of the engine (the last of ENGINE_SCRIPTS, which the background injects when the
+ * sentinel, content/sentinel.js, asks for them): pick the vocabulary for this site, start the
+ * engine, show the panel (it replaces the sentinel's launcher), and resume a walkthrough if one
+ * is running (or start one the toolbar popup asked for when it opened this tab). Answers the
+ * popup and the background through one dispatcher (POPUP_HANDLERS), which the sentinel calls
+ * as OH.main.handle.
  * Same-origin child frames are scanned from the top frame, so they do nothing here.
  */
 "use strict";
@@ -21,6 +23,7 @@
   }
 
   const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
+  const USER_TERMS = globalThis.ohneHakenUserTerms; // the user's own words (user-terms.js)
   const LOAD_WAIT_MS = 3000; // the first scan waits for the page's load event at most this long
   OH.dom.removeStaleUi(document);
 
@@ -33,6 +36,7 @@
   let autoDeclineTried = false; // one attempt per page, never a loop
   let autoDeclining = null; // the automatic decline, once started
   let lastReported = "";
+  let userTerms = []; // the user's own words, [{phrase, kind}] (storage.local, see user-terms.js)
   let panel = null;
   const listeners = [];
 
@@ -54,6 +58,7 @@
         autoDeclining = declineCookies();
       }
       panel.update(snapshot);
+      OH.sentinel?.handOver(); // the panel has drawn: the launcher goes
       for (const listener of listeners) listener(snapshot);
       reportCount(snapshot);
     },
@@ -92,6 +97,11 @@
     return tourLoading;
   }
 
+  /** The page report (report.js): made here, on the device, only when the user asks. */
+  function makeReport() {
+    return OH.report.build({snapshot: engine.snapshot(), userTerms});
+  }
+
   async function declineCookies() {
     const declined = await cookies.decline();
     panel.cookiesDeclined(declined);
@@ -104,6 +114,7 @@
       undo: () => engine.undo(),
       startTour: tourAvailable ? () => loadTour().then((loaded) => loaded?.start()) : null,
       declineCookies,
+      makeReport,
     },
   });
   // Orphaned after the extension was reloaded or updated (Chromium keeps this copy running with
@@ -123,6 +134,16 @@
     autoDecline = stored[AUTO_DECLINE_KEY] === true;
     if (autoDecline && engineStarted) engine.rescan(); // synchronous: a banner is declined now
   }, () => {});
+
+  // The user's own words (popup, "Eigene Begriffe"): used at once, also on pages already open.
+  function applyUserTerms(value) {
+    userTerms = USER_TERMS.valid(value);
+    engine.setUserTerms(userTerms);
+  }
+  OH.api.storage.local.get(USER_TERMS.KEY).then((stored) => applyUserTerms(stored[USER_TERMS.KEY]), () => {});
+  OH.api.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && USER_TERMS.KEY in changes && OH.alive()) applyUserTerms(changes[USER_TERMS.KEY].newValue);
+  });
 
   // The first scan runs after the page's load event (a task of its own, so the page's load time
   // does not include it), or after LOAD_WAIT_MS on a page whose load never ends. Content that
@@ -147,7 +168,7 @@
   // by the walkthrough's last step starts that walkthrough once; any other page resumes a
   // running one. Start only after resume has settled, so a late resume cannot overwrite the
   // new walkthrough.
-  const claim = OH.send({type: "claimTourStart"});
+  const claim = OH.sentinel ? OH.sentinel.claim : OH.send({type: "claimTourStart"}); // claimed once, by the sentinel
   const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
   const tourDecided = Promise.resolve(running)
     .then((isRunning) => (isRunning ? loadTour().then((loaded) => loaded?.resume()) : null))
@@ -189,6 +210,10 @@
       await (await loadTour())?.resume();
       return status();
     },
+    showReport: async () => {
+      await panel.showReport();
+      return status();
+    },
     endTour: async () => {
       if (tour) tour.end();
       else await OH.api.storage.local.remove(TOUR_KEY).catch(() => {}); // not loaded here: end it in storage
@@ -196,9 +221,18 @@
     },
   };
 
-  OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (sender.id !== OH.api.runtime.id || !message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return false;
-    Promise.resolve(POPUP_HANDLERS[message.type](message)).then(sendResponse, () => sendResponse(null));
-    return true; // the answer comes asynchronously
-  });
+  /** One message of the popup or the background (the sentinel's listener passes them on). */
+  function handle(message) {
+    if (!message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return Promise.resolve(null);
+    return Promise.resolve(POPUP_HANDLERS[message.type](message));
+  }
+  OH.main = {handle};
+
+  if (!OH.sentinel) { // loaded without the sentinel: answer the popup here
+    OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+      if (sender.id !== OH.api.runtime.id || !message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return false;
+      handle(message).then(sendResponse, () => sendResponse(null));
+      return true; // the answer comes asynchronously
+    });
+  }
 })();

@@ -1,0 +1,252 @@
+// The sentinel: the engine only where needed (docs/SENTINEL.md).
+"use strict";
+
+(function () {
+  const OH = globalThis.ohneHaken;
+  if (!OH || OH.sentinel) return;
+  if (window.top !== window) {
+    try {
+      if (window.top.document) return; // same origin: the top frame looks in here
+    } catch {
+      return; // cross-origin: not supported
+    }
+  }
+
+  const CANDIDATES = "input[type=checkbox], input[type=radio], [role=checkbox], [role=switch], [role=radio], " +
+    "[aria-pressed], [aria-checked], select";
+  const MAY_HOST = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
+    "source, strong, g, use, b, em, small, table, tbody)";
+  const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
+  const UPGRADE_FIRST_MS = 200; // custom elements defined later: looked at after 0.2 ... 6.4 s
+  const UPGRADE_LAST_MS = 6400;
+  const LAUNCHER_KEY = "showLauncher";
+
+  const sites = OH.sitesFor(location.hostname, {sites: globalThis.ohneHakenSites || []});
+  const installed = sites.some((site) => !site.onRequest);
+  const cookieHosts = sites.flatMap((site) => site.cookieHosts || []).join(", ");
+  const hasFlows = sites.some((site) => site.flows > 0);
+  const domApi = OH.api?.dom;
+  const shadowRootOf = "openOrClosedShadowRoot" in document.documentElement
+    ? (element) => element.openOrClosedShadowRoot // Firefox
+    : (element) => { // Chromium: API for custom and empty elements only
+      if (element.shadowRoot || !(element.localName.includes("-") || !element.firstChild)) return element.shadowRoot;
+      try { return domApi.openOrClosedShadowRoot(element); } catch { return null; }
+    };
+
+  let engine = null; // promise of OH.main
+  let launcher = null;
+  const watched = new WeakSet();
+  const frames = new WeakSet();
+  const bannerHosts = new Set();
+  const undefinedHosts = new Set();
+  let upgradeTimer = 0;
+  let upgradeDelay = 0;
+  const observer = new MutationObserver(onMutations);
+
+  /** The engine, injected once; resolves to OH.main (or null). */
+  function loadEngine() {
+    if (!engine) {
+      stop();
+      engine = (OH.main ? Promise.resolve() : OH.send({type: "loadEngine"})).then(() => OH.main || null);
+    }
+    return engine;
+  }
+
+  function stop() {
+    observer.disconnect();
+    clearTimeout(upgradeTimer);
+    undefinedHosts.clear();
+  }
+
+  /** Does anything at or under `start` call for the engine? */
+  function look(start) {
+    const stack = [start];
+    while (stack.length) {
+      const root = stack.pop();
+      if (root.nodeType === 1) {
+        if (root === launcher?.host) continue;
+        if (root.matches(CANDIDATES) || bannerIn(root)) return true;
+        goInside(root, stack);
+      } else if (!watched.has(root)) {
+        watched.add(root);
+        observer.observe(root, {childList: true, subtree: true, attributes: true, attributeFilter: ATTRIBUTES});
+      }
+      if (root.querySelector(CANDIDATES) || bannerIn(root)) return true;
+      for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
+      for (const element of root.querySelectorAll(MAY_HOST)) if (element !== launcher?.host) goInside(element, stack);
+    }
+    return false;
+  }
+
+  function goInside(element, stack) {
+    const shadow = shadowRootOf(element);
+    if (shadow) stack.push(shadow);
+    if (element.tagName !== "IFRAME" && element.tagName !== "FRAME") return;
+    if (!frames.has(element)) {
+      frames.add(element);
+      element.addEventListener("load", () => check([element]));
+    }
+    let doc = null;
+    try {
+      doc = element.contentDocument;
+    } catch {
+      // cross-origin
+    }
+    if (doc?.documentElement) stack.push(doc);
+  }
+
+  /** Is the site's cookie banner shown? Its hosts stay watched. */
+  function bannerIn(root) {
+    if (!cookieHosts) return false;
+    for (const host of root.nodeType === 1 && root.matches(cookieHosts) ? [root] : root.querySelectorAll(cookieHosts)) {
+      if (bannerHosts.has(host)) continue;
+      bannerHosts.add(host);
+      observer.observe(host, {attributes: true, attributeFilter: ["hidden", "style", "class"]});
+    }
+    return [...bannerHosts].some(bannerShown);
+  }
+
+  function bannerShown(host) {
+    if (!host.isConnected || !host.checkVisibility()) return false;
+    return Boolean((shadowRootOf(host) || host).querySelector('button, [role="button"]'));
+  }
+
+  /** Defining a custom element attaches its shadow root unobserved. */
+  function awaitDefinition(element) {
+    if (undefinedHosts.has(element)) return;
+    undefinedHosts.add(element);
+    upgradeDelay = UPGRADE_FIRST_MS;
+    if (!upgradeTimer) upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
+  }
+
+  function checkDefinitions() {
+    upgradeTimer = 0;
+    const defined = [...undefinedHosts].filter((element) => !element.isConnected || element.matches(":defined"));
+    for (const element of defined) undefinedHosts.delete(element);
+    check(defined);
+    if (!engine && undefinedHosts.size && upgradeDelay < UPGRADE_LAST_MS) {
+      upgradeDelay *= 2;
+      upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
+    }
+  }
+
+  function check(starts) {
+    if (!engine && starts.some((start) => start.isConnected && look(start))) loadEngine();
+  }
+
+  function onMutations(records) {
+    const starts = [];
+    for (const record of records) {
+      if (record.type === "attributes") starts.push(record.target);
+      else for (const node of record.addedNodes) if (node.nodeType === 1) starts.push(node);
+    }
+    check(starts);
+    if (!engine && [...bannerHosts].some(bannerShown)) loadEngine();
+  }
+
+  // ---- the launcher: the panel's compact form, until the panel has drawn ----
+  const CSS = ":host{all:initial}.panel{font:14px/1.4 system-ui,-apple-system,\"Segoe UI\",sans-serif;color:#14213d;" +
+    "background:#fff;border:2px solid #003ca0;border-radius:10px;box-shadow:0 4px 18px #0004;padding:6px 8px;" +
+    "display:flex;gap:8px;align-items:center;flex-wrap:wrap}header{display:flex;align-items:center;gap:8px}" +
+    "h2{font-size:13px;margin:0;color:#003ca0}p{font-size:13px;margin:0}button{font:inherit;border-radius:6px;" +
+    "border:1px solid #003ca0;background:#fff;color:#003ca0;padding:6px 10px;cursor:pointer;min-height:32px}" +
+    ".primary{background:#003ca0;color:#fff;font-weight:600}button:focus-visible{outline:3px solid #ffb300;" +
+    "outline-offset:2px}.report-open{font-size:12px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
+    "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px}" +
+    "button{min-height:44px;min-width:44px}}";
+
+  function make(tag, attributes = {}, text = "", children = []) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    element.textContent = text;
+    element.append(...children);
+    return element;
+  }
+
+  function createLauncher() {
+    const host = make("div", {id: "ohne-haken-panel", "data-ohne-haken-launcher": ""});
+    const place = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto",
+      margin: "0", "max-width": "calc(100% - 16px)"};
+    for (const [property, value] of Object.entries(place)) host.style.setProperty(property, value, "important");
+    const title = OH.t("panelTitle");
+    const collapse = make("button", {"data-action": "collapse", class: "icon", "aria-expanded": "true",
+      "aria-label": OH.t("collapse"), title: OH.t("collapse")}, "–");
+    const expand = make("button", {"data-action": "expand", class: "primary", "aria-expanded": "false", hidden: ""}, title);
+    const count = make("p", {"data-role": "active-count", id: "oh-desc", role: "status", "aria-live": "polite"},
+      OH.t("launcherCount", ["0"]));
+    const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, OH.t("clearAll"));
+    const tour = make("button", {"data-action": "start-tour"}, OH.t("startTour"));
+    tour.hidden = !hasFlows;
+    const report = make("button", {"data-action": "page-report", class: "report-open"}, OH.t("pageReport")); // report-view.js
+    const panel = make("section", {class: "panel compact", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc",
+      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
+    host.attachShadow({mode: "open"}).append(make("style", {}, CSS), panel, expand);
+    const on = (button, handler) => button.addEventListener("click", (event) => {
+      if (!event.isTrusted) return; // not the page's clicks
+      event.stopPropagation();
+      handler();
+    });
+    const setCollapsed = (value) => {
+      panel.hidden = value;
+      expand.hidden = !value;
+      (value ? expand : collapse).focus();
+    };
+    on(collapse, () => setCollapsed(true));
+    on(expand, () => setCollapsed(false));
+    on(tour, () => loadEngine().then((main) => main?.handle({type: "startTour"})));
+    on(report, () => loadEngine().then((main) => main?.handle({type: "showReport"}))); // the panel takes over and shows it
+    return {
+      host,
+      show(shown) {
+        host.style.setProperty("display", shown ? "block" : "none", "important");
+        if (!host.isConnected) document.documentElement.append(host);
+        host.setAttribute("data-ready", "true");
+        host.setAttribute("data-settled", "true");
+      },
+    };
+  }
+
+  function showLauncher() {
+    const show = (shown) => {
+      if (OH.main) return; // the panel comes
+      launcher ??= createLauncher();
+      launcher.show(shown);
+    };
+    OH.api.storage.local.get(LAUNCHER_KEY).then((stored) => show(stored[LAUNCHER_KEY] !== false), () => show(true));
+    OH.api.storage.onChanged.addListener((changes, area) => {
+      if (area === "local" && LAUNCHER_KEY in changes && launcher) show(changes[LAUNCHER_KEY].newValue !== false);
+    });
+  }
+
+  for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove();
+
+  // The popup (tabs.sendMessage) asks: the user wants the engine.
+  OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (sender.id !== OH.api.runtime.id || !message?.type) return false; // main.js knows the types
+    loadEngine().then((main) => (main ? main.handle(message) : null)).then(sendResponse, () => sendResponse(null));
+    return true; // the answer comes asynchronously
+  });
+
+  // A tab opened to start a walkthrough (claimed here for main.js), or one running.
+  const claim = installed ? OH.send({type: "claimTourStart"}) : Promise.resolve(false);
+  const running = hasFlows ? OH.api.storage.local.get("tour").then((stored) => Boolean(stored.tour), () => false) : false;
+
+  OH.sentinel = {
+    claim,
+    loadEngine,
+    handOver() {
+      launcher?.host.remove();
+      launcher = null;
+    },
+  };
+  OH.onRetire(() => {
+    stop();
+    launcher?.host.remove();
+  });
+
+  if (!installed || look(document)) {
+    loadEngine(); // injected on request, or candidates there
+  } else { // the launcher only where the panel does not come at once
+    Promise.all([claim, running]).then(([claimed, isRunning]) => (claimed || isRunning ? loadEngine() : showLauncher()));
+  }
+})();
