@@ -155,6 +155,22 @@
     return grid;
   }
 
+  /**
+   * The grid of a table and its th cells, made once per task: a scan describes every control of a
+   * table in one task, and a grid per control made a 3,000-row table quadratic (minutes).
+   */
+  const tables = new WeakMap();
+  function tableInfo(table) {
+    let info = tables.get(table);
+    if (!info) {
+      const grid = tableGrid(table);
+      info = {grid, headers: [...grid].filter(([cell]) => cell.tagName === "TH")};
+      tables.set(table, info);
+      queueMicrotask(() => tables.delete(table));
+    }
+    return info;
+  }
+
   /** A th's scope: "col", "row" or "" (auto: a column header above a cell, a row header beside it). */
   function scopeOf(th) {
     const scope = (th.getAttribute("scope") || "").toLowerCase();
@@ -166,13 +182,13 @@
     if (!table) return [];
     const caption = table.caption ? dom.textOf(table.caption, MAX_PART) : (table.getAttribute("aria-label") || idsText(table, "aria-labelledby").join(" "));
     if (cell.hasAttribute("headers")) return [...idsText(cell, "headers"), caption];
-    const grid = tableGrid(table);
+    const {grid, headers} = tableInfo(table);
     const place = grid.get(cell);
     if (!place) return [caption];
     const columns = [];
     const rows = [];
-    for (const [other, at] of grid) {
-      if (other === cell || other.tagName !== "TH") continue;
+    for (const [other, at] of headers) {
+      if (other === cell) continue;
       const overlaps = at.from <= place.to && at.to >= place.from;
       if (overlaps && at.row < place.row && scopeOf(other) !== "row") columns.push(dom.textOf(other, MAX_PART));
       else if (at.row === place.row && at.to < place.from && scopeOf(other) !== "col") rows.push(dom.textOf(other, MAX_PART));

@@ -1,4 +1,4 @@
-// The sentinel: on every page, loads the engine where needed; the launcher meanwhile (docs/SENTINEL.md).
+// The sentinel: the engine only where needed (docs/SENTINEL.md).
 "use strict";
 
 (function () {
@@ -12,11 +12,10 @@
     }
   }
 
-  // Wide on purpose: a false alarm costs an engine load, a miss a consent.
   const CANDIDATES = "input[type=checkbox], input[type=radio], [role=checkbox], [role=switch], [role=radio], " +
     "[aria-pressed], [aria-checked], select";
   const MAY_HOST = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
-    "source, strong, g, use, b, em, small, table, tbody)"; // as dom.js
+    "source, strong, g, use, b, em, small, table, tbody)";
   const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
   const UPGRADE_FIRST_MS = 200; // custom elements defined later: looked at after 0.2 ... 6.4 s
   const UPGRADE_LAST_MS = 6400;
@@ -28,13 +27,10 @@
   const hasFlows = sites.some((site) => site.flows > 0);
   const domApi = OH.api?.dom;
   const shadowRootOf = "openOrClosedShadowRoot" in document.documentElement
-    ? (element) => element.openOrClosedShadowRoot || null // Firefox
-    : (element) => {
-      try {
-        return domApi.openOrClosedShadowRoot(element); // Chromium
-      } catch {
-        return element.shadowRoot;
-      }
+    ? (element) => element.openOrClosedShadowRoot // Firefox
+    : (element) => { // Chromium: API for custom and empty elements only
+      if (element.shadowRoot || !(element.localName.includes("-") || !element.firstChild)) return element.shadowRoot;
+      try { return domApi.openOrClosedShadowRoot(element); } catch { return null; }
     };
 
   let engine = null; // promise of OH.main
@@ -157,7 +153,7 @@
     ".primary{background:#003ca0;color:#fff;font-weight:600}button:focus-visible{outline:3px solid #ffb300;" +
     "outline-offset:2px}.report-open{font-size:12px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
     "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px}" +
-    "button{min-height:44px;min-width:44px}}"; // the panel's phone layout
+    "button{min-height:44px;min-width:44px}}";
 
   function make(tag, attributes = {}, text = "", children = []) {
     const element = document.createElement(tag);
@@ -222,7 +218,7 @@
     });
   }
 
-  for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove(); // an old copy's
+  for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove();
 
   // The popup (tabs.sendMessage) asks: the user wants the engine.
   OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
