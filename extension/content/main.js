@@ -204,7 +204,15 @@
     if (!message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return Promise.resolve(null);
     return Promise.resolve(POPUP_HANDLERS[message.type](message));
   }
-  OH.main = {handle};
+  OH.main = {
+    handle,
+    /** The launcher's "start walkthrough": as from the panel's button, which takes the focus (the
+     *  walkthrough gives it back there when it ends). */
+    tourFromLauncher() {
+      panel.host.shadowRoot.querySelector('[data-action="start-tour"]')?.focus({preventScroll: true});
+      return handle({type: "startTour"});
+    },
+  };
 
   if (!OH.sentinel) { // loaded without the sentinel: answer the popup here
     OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -6,9 +6,9 @@
   if (!OH || OH.sentinel) return;
   if (window.top !== window) {
     try {
-      if (window.top.document) return; // same origin: the top frame looks in here
+      if (window.top.document) return; // same origin: the top frame looks in
     } catch {
-      return; // cross-origin: not supported
+      return; // cross-origin
     }
   }
 
@@ -17,8 +17,6 @@
   const MAY_HOST = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
     "source, strong, g, use, b, em, small, table, tbody)";
   const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
-  const UPGRADE_FIRST_MS = 200; // custom elements defined later: looked at after 0.2 ... 6.4 s
-  const UPGRADE_LAST_MS = 6400;
   const LAUNCHER_KEY = "showLauncher";
 
   const sites = OH.sitesFor(location.hostname, {sites: globalThis.ohneHakenSites || []});
@@ -33,7 +31,7 @@
       try { return domApi.openOrClosedShadowRoot(element); } catch { return null; }
     };
 
-  let engine = null; // promise of OH.main
+  let engine = null;
   let launcher = null;
   const watched = new WeakSet();
   const frames = new WeakSet();
@@ -43,11 +41,18 @@
   let upgradeDelay = 0;
   const observer = new MutationObserver(onMutations);
 
-  /** The engine, injected once; resolves to OH.main (or null). */
+  // Injected after the load event: its scan waits for it anyway.
+  const loaded = new Promise((resolve) => {
+    if (document.readyState === "complete") return resolve();
+    addEventListener("load", resolve, {once: true});
+    setTimeout(resolve, 3000);
+  });
+
+  /** The engine, injected once: OH.main or null. */
   function loadEngine() {
     if (!engine) {
       stop();
-      engine = (OH.main ? Promise.resolve() : OH.send({type: "loadEngine"})).then(() => OH.main || null);
+      engine = loaded.then(() => OH.main || OH.send({type: "loadEngine"})).then(() => OH.main || null);
     }
     return engine;
   }
@@ -115,7 +120,7 @@
   function awaitDefinition(element) {
     if (undefinedHosts.has(element)) return;
     undefinedHosts.add(element);
-    upgradeDelay = UPGRADE_FIRST_MS;
+    upgradeDelay = 200; // looked at after 0.2, 0.4 ... 6.4 s
     if (!upgradeTimer) upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
   }
 
@@ -124,7 +129,7 @@
     const defined = [...undefinedHosts].filter((element) => !element.isConnected || element.matches(":defined"));
     for (const element of defined) undefinedHosts.delete(element);
     check(defined);
-    if (!engine && undefinedHosts.size && upgradeDelay < UPGRADE_LAST_MS) {
+    if (!engine && undefinedHosts.size && upgradeDelay < 6400) {
       upgradeDelay *= 2;
       upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
     }
@@ -192,7 +197,7 @@
     };
     on(collapse, () => setCollapsed(true));
     on(expand, () => setCollapsed(false));
-    on(tour, () => loadEngine().then((main) => main?.handle({type: "startTour"})));
+    on(tour, () => loadEngine().then((main) => main?.tourFromLauncher()));
     return {
       host,
       show(shown) {
