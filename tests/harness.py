@@ -585,3 +585,54 @@ def start_tour(browser, path: str):
 
     browser.wait(in_view, message=f"the panel's walkthrough button is out of reach: {browser.js(START_BUTTON)}")
     browser.click_action("start-tour")
+
+
+# ---- "Diese Seite prüfen" (tests/test_generic.py, tests/test_report.py) ----
+
+def page_tab_id(popup) -> int:
+    """The tab the test's page is in: the active tab of the main window (not the popup's own)."""
+    popup.open()
+    ids = popup.call("Promise.all([api.tabs.query({active: true}), api.tabs.getCurrent()])"
+                     ".then(([tabs, me]) => done(tabs.filter(t => t.id !== me.id).map(t => t.id)));")
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+def click_toolbar_button(browser):
+    """Firefox's handler for a click on Ohne Haken's toolbar button in the main window. The popup it
+    opens stays open in a headless browser; a second click would only close it, so an open one is
+    closed first, as the user would have done."""
+    driver = browser.driver
+    with driver.context(driver.CONTEXT_CHROME):
+        driver.execute_async_script("""
+          const done = arguments[arguments.length - 1];
+          const {ExtensionParent} = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
+          const extension = ExtensionParent.GlobalManager.getExtension("ohne-haken@ohne-haken.de");
+          const open = [...document.querySelectorAll("panel")].filter((p) => p.state === "open" || p.state === "showing");
+          Promise.all(open.map((p) => new Promise((resolve) => {
+            p.addEventListener("popuphidden", resolve, {once: true});
+            p.hidePopup();
+          }))).then(() => {
+            ExtensionParent.apiManager.global.browserActionFor(extension).triggerAction(window);
+            done();
+          });
+        """)
+
+
+def check_page(browser, popup, path: str, host: str):
+    """Open a page, click the toolbar button, press "Diese Seite prüfen"; back on the page."""
+    if browser.name != "firefox":
+        pytest.skip("WebDriver cannot click Chromium's toolbar button (activeTab) nor answer its permission prompt")
+    popup.to(popup.main)
+    browser.open(path, host=host)
+    browser.fixture_ready()
+    tab = page_tab_id(popup)
+    popup.to(popup.main)
+    click_toolbar_button(browser)
+    popup.open(tab=tab)
+    browser.wait(lambda: popup.shown('[data-action="check-page"]'), message="no 'Diese Seite prüfen' after the toolbar click")
+    popup.press('[data-action="check-page"]')
+    browser.wait(lambda: popup.view() == "portal", message="the page did not answer after checking")
+    assert not popup.shown('[data-role="tour"]')  # no walkthrough for this site
+    popup.to(popup.main)
+    browser.panel()

@@ -361,7 +361,7 @@ def test_panel_never_covers_the_save_button(browser):
 def test_panel_buttons_are_real_buttons_reachable_by_keyboard(browser):
     open_page(browser, "engine/o2-2012-form.html", active=6)
     shown = [b for b in browser.panel().find_elements(By.CSS_SELECTOR, "[data-action]") if b.is_displayed()]
-    assert {b.get_attribute("data-action") for b in shown} == {"collapse", "clear-all", "start-tour"}
+    assert {b.get_attribute("data-action") for b in shown} == {"collapse", "clear-all", "start-tour", "page-report"}
     for button in shown:
         assert button.tag_name.lower() == "button", button.get_attribute("data-action")
         assert button.accessible_name.strip(), f"{button.get_attribute('data-action')} has no accessible name"

@@ -399,6 +399,7 @@ def test_the_popover_covers_neither_its_target_nor_the_focused_element(browser, 
     try:
         log_in(browser)
         start_tour(browser, "portal/mein-o2/meine-daten/")
+        assert browser.js("return innerWidth") == width  # the emulated viewport (BiDi) took effect
         tour.wait_step(8, 12)  # the tab "Einstellungen"
         check_clear(browser, tour, f"{width} px, step 8")
         click_in_view(browser, tour.target())

@@ -35,7 +35,7 @@ const ENGINE_SCRIPTS = ["content/rules-data.js", "content/text.js", "content/dom
   "content/highlight.js", "content/engine-shapes.js", "content/shape-checkbox.js", "content/shape-radio.js",
   "content/shape-pressed.js", "content/shape-select.js", "content/shape-disclosure.js", "content/engine-find.js",
   "content/engine-classify.js", "content/engine-buttons.js", "content/engine-act.js", "content/engine-core.js",
-  "content/panel.js", "content/cookies.js", "content/main.js"];
+  "content/report.js", "content/report-view.js", "content/panel.js", "content/cookies.js", "content/user-terms.js", "content/main.js"];
 const PENDING_KEY = "pendingTour"; // storage.session: {tabId: {time, flow}} for tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing

@@ -5,7 +5,9 @@
  *   schema 1 (0.1.0, no version key): tour {version: 1, flow, step, reached, updated,
  *            manualUrl, manualBest}, showLauncher, autoDeclineCookies
  *   schema 2: schemaVersion 2; tour {flow, step, reached, updated, manualPath, manualBest}:
- *            the path of a page only, never its full address (a query string can hold ids)
+ *            the path of a page only, never its full address (a query string can hold ids);
+ *            optional userTerms [{phrase, kind}], the user's own words (content/user-terms.js
+ *            holds the key and validates; absent means none, so no migration step)
  *
  * `migrate(data)` is pure: everything in storage.local in, the changes {set, remove} out. The
  * background applies them with `upgrade` at every start; once current, nothing changes.

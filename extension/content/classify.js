@@ -57,7 +57,9 @@
     const compile = (list) => text.compileTerms(list || []);
     const terms = {
       consent: compile(vocabulary.consent),
-      objection: compile([...(vocabulary.objection || []), ...(classes.optOut || [])]),
+      objection: compile(vocabulary.objection),
+      optOut: compile(classes.optOut),
+      notices: compile(classes.notices),
       protected: compile(vocabulary.protected),
       disclaimer: compile(vocabulary.disclaimer),
       markers: compile(classes.disclaimerMarkers),
@@ -85,7 +87,7 @@
             break;
           }
           if (text.findTerms(clause, terms.disclaimer).length) continue;
-          if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, terms.objection).length) continue;
+          if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, [...terms.objection, ...terms.optOut]).length) continue;
           // "Keine Angebote verpassen", "nicht notwendige Cookies": the negator negates no consent
           kept.push(text.findTerms(clause, terms.nonNegating).length ? without(clause, terms.negators) : clause);
         }
@@ -139,13 +141,18 @@
         const verdict = sentenceVerdict(sentence);
         if (verdict) return verdict;
       }
-      return null;
+      // nothing about advertising, but a notification, reminder or confirmation: a service notice
+      const notices = text.findTerms(sentences.join(""), terms.notices);
+      return notices.length ? {protected: true, notice: true, words: notices.map((m) => m.term).slice(0, 3)} : null;
     }
 
     /** One sentence: {kind, explicit, words} or null. Classes combine and negate within it. */
     function sentenceVerdict(sentence) {
       const classed = combined(sentence);
-      const explicit = [...text.findTerms(sentence, [...terms.objection, ...user.objection]), ...classed.filter((m) => m.kind === "objection")];
+      // an opt-out verb needs something to opt out of ("Newsletter abbestellen", not "Automatisch abmelden")
+      const optOut = text.findTerms(sentence, negatable).length ? text.findTerms(sentence, terms.optOut) : [];
+      const explicit = [...text.findTerms(sentence, [...terms.objection, ...user.objection]), ...optOut,
+        ...classed.filter((m) => m.kind === "objection")];
       const objection = [...explicit, ...negations(sentence)].sort((a, b) => a.index - b.index);
       const consent = [...text.findTerms(sentence, [...terms.consent, ...user.consent]),
         ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
@@ -165,7 +172,9 @@
     function classify(description) {
       const verdicts = LEVELS.map((level) => [level, decide(description[level])]);
       for (const [level, verdict] of verdicts) {
-        if (verdict?.protected && (GUARDING.has(level) || verdict.user)) {
+        // a service notice ("Erinnerungen") protects in its place in the order below, not over an
+        // own name that says more ("Werbenachrichten" in a group "Benachrichtigungen")
+        if (verdict?.protected && !verdict.notice && (GUARDING.has(level) || verdict.user)) {
           return {kind: null, words: verdict.words, source: level, protected: true};
         }
       }
@@ -182,13 +191,19 @@
       return {kind: verdict.kind, words: verdict.words, source, protected: false};
     }
 
-    /** What an answer (radio option, select option, button) means: "yes", "no" or null. */
+    /**
+     * What an answer (radio option, select option, button) means: "yes", "no" or null. The answer
+     * words first ("Ja", "Nicht erlaubt"); else an option that is itself a consent means yes and
+     * an objection no ("Newsletter per E-Mail" / "Kein Newsletter").
+     */
     function answer(raw) {
       const norm = text.normalize(raw);
       const best = [...text.findTerms(norm, terms.answerYes).map((m) => ({...m, value: "yes"})),
         ...text.findTerms(norm, terms.answerNo).map((m) => ({...m, value: "no"}))]
         .sort((a, b) => a.index - b.index || b.term.length - a.term.length)[0];
-      return best ? best.value : null;
+      if (best) return best.value;
+      const meaning = decide(raw)?.kind;
+      return meaning === "consent" ? "yes" : meaning === "objection" ? "no" : null;
     }
 
     /** The user's own words [{phrase, kind}], applied at once; protected ones win over everything. */

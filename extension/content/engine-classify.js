@@ -52,7 +52,10 @@
       };
     }
 
-    return {record, resetKeys, keyFor, ctx};
+    /** The user's own words (issue 16), for every record from now on. */
+    const setUserTerms = (terms) => classifier.setUserTerms?.(terms);
+
+    return {record, resetKeys, keyFor, ctx, setUserTerms};
   }
 
   OH.createRecorder = createRecorder;

@@ -193,6 +193,7 @@
         label: record.label, kind: record.kind, shape: record.shape, words: record.words, source: record.source,
         protective: isProtective(record), disabled: record.adapter.disabled(record.element),
         collapsed: Boolean(record.opener),
+        element: record.element, // the page report (report.js) puts each verdict on its question
       }));
       return {
         items,
@@ -292,7 +293,20 @@
       saveButton = null;
     }
 
-    return {start, stop, clearAll, undo, snapshot, rescan: () => {
+    /** The user's own words (issue 16): every question is classified again with them, at once. */
+    function setUserTerms(terms) {
+      recorder.setUserTerms(terms);
+      if (busy || stopped || !watcher.roots.length) return; // not started, or a run keeps its plan: the next scan uses them
+      for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
+      records.clear();
+      candidates.clear();
+      recorder.resetKeys([]);
+      scan(doc);
+      findSaveButton();
+      update();
+    }
+
+    return {start, stop, clearAll, undo, snapshot, setUserTerms, rescan: () => {
       rescanAll();
       update();
     }};

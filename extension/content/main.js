@@ -23,6 +23,7 @@
   }
 
   const AUTO_DECLINE_KEY = "autoDeclineCookies"; // storage.local, set in the toolbar popup
+  const USER_TERMS = globalThis.ohneHakenUserTerms; // the user's own words (user-terms.js)
   const LOAD_WAIT_MS = 3000; // the first scan waits for the page's load event at most this long
   OH.dom.removeStaleUi(document);
 
@@ -35,6 +36,7 @@
   let autoDeclineTried = false; // one attempt per page, never a loop
   let autoDeclining = null; // the automatic decline, once started
   let lastReported = "";
+  let userTerms = []; // the user's own words, [{phrase, kind}] (storage.local, see user-terms.js)
   let panel = null;
   const listeners = [];
 
@@ -95,6 +97,11 @@
     return tourLoading;
   }
 
+  /** The page report (report.js): made here, on the device, only when the user asks. */
+  function makeReport() {
+    return OH.report.build({snapshot: engine.snapshot(), userTerms});
+  }
+
   async function declineCookies() {
     const declined = await cookies.decline();
     panel.cookiesDeclined(declined);
@@ -107,6 +114,7 @@
       undo: () => engine.undo(),
       startTour: tourAvailable ? () => loadTour().then((loaded) => loaded?.start()) : null,
       declineCookies,
+      makeReport,
     },
   });
   // Orphaned after the extension was reloaded or updated (Chromium keeps this copy running with
@@ -126,6 +134,16 @@
     autoDecline = stored[AUTO_DECLINE_KEY] === true;
     if (autoDecline && engineStarted) engine.rescan(); // synchronous: a banner is declined now
   }, () => {});
+
+  // The user's own words (popup, "Eigene Begriffe"): used at once, also on pages already open.
+  function applyUserTerms(value) {
+    userTerms = USER_TERMS.valid(value);
+    engine.setUserTerms(userTerms);
+  }
+  OH.api.storage.local.get(USER_TERMS.KEY).then((stored) => applyUserTerms(stored[USER_TERMS.KEY]), () => {});
+  OH.api.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && USER_TERMS.KEY in changes && OH.alive()) applyUserTerms(changes[USER_TERMS.KEY].newValue);
+  });
 
   // The first scan runs after the page's load event (a task of its own, so the page's load time
   // does not include it), or after LOAD_WAIT_MS on a page whose load never ends. Content that
@@ -192,6 +210,10 @@
       await (await loadTour())?.resume();
       return status();
     },
+    showReport: async () => {
+      await panel.showReport();
+      return status();
+    },
     endTour: async () => {
       if (tour) tour.end();
       else await OH.api.storage.local.remove(TOUR_KEY).catch(() => {}); // not loaded here: end it in storage
@@ -206,11 +228,11 @@
   }
   OH.main = {
     handle,
-    /** The launcher's "start walkthrough": as from the panel's button, which takes the focus (the
-     *  walkthrough gives it back there when it ends). */
-    tourFromLauncher() {
-      panel.host.shadowRoot.querySelector('[data-action="start-tour"]')?.focus({preventScroll: true});
-      return handle({type: "startTour"});
+    /** A button of the sentinel's launcher (start-tour, page-report): done as the panel's own
+     *  button would, which takes the focus (the walkthrough gives it back there when it ends). */
+    fromLauncher(action) {
+      panel.host.shadowRoot.querySelector(`[data-action="${CSS.escape(action)}"]`)?.focus({preventScroll: true});
+      return handle({type: action === "start-tour" ? "startTour" : "showReport"});
     },
   };
 

@@ -88,9 +88,11 @@
     const summary = el(doc, "summary");
     const details = el(doc, "details", {}, [summary, list]);
     const header = el(doc, "header", {}, [title, collapse]);
+    // "Seite melden" and the report it shows (report-view.js): on every page the panel is on.
+    const report = OH.createReportView({doc, makeReport: actions.makeReport, onToggle: () => render()});
     const actionRow = el(doc, "div", {class: "actions"}, [clearButton, undoButton, showSave]);
     const panel = el(doc, "section", {class: "panel", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc"},
-      [header, count, actionRow, status, failed, details, cookieStatus, cookieButton, tourButton]);
+      [header, report.view, count, actionRow, status, failed, details, cookieStatus, cookieButton, tourButton, report.button]);
     count.id = "oh-desc";
     const style = el(doc, "style", {text: CSS});
     root.append(style, panel, expand);
@@ -195,15 +197,15 @@
     function render() {
       const s = snapshot;
       if (!s) return;
-      const compact = s.total === 0;
+      const compact = s.total === 0 && !report.isOpen();
       host.style.setProperty("display", compact && showLauncher !== true && !cookieBanner ? "none" : "block", "important");
       expand.textContent = s.active ? `${OH.t("panelTitle")} (${s.active})` : OH.t("panelTitle");
       panel.classList.toggle("compact", compact);
       panel.setAttribute("aria-label", compact ? OH.t("launcherLabel") : OH.t("panelLabel"));
       count.textContent = countText(s);
       count.classList.toggle("done", s.total > 0 && s.active === 0);
-      actionRow.hidden = compact;
-      details.hidden = compact;
+      actionRow.hidden = s.total === 0; // also while a report is open on a page without consents
+      details.hidden = s.total === 0;
       clearButton.disabled = s.busy || s.active === 0;
       clearButton.textContent = OH.t(s.busy ? "clearing" : "clearAll");
       undoButton.hidden = !(s.lastRun?.kind === "clear" && s.lastRun.changes.length);
@@ -313,6 +315,12 @@
       cookiesDeclined(declined) {
         cookieStatus.textContent = OH.t(declined ? "cookiesDeclined" : "cookiesNotDeclined");
         render();
+      },
+      /** "Seite melden" from the toolbar popup: open the panel and show the report. */
+      async showReport() {
+        collapsed = false;
+        await report.open();
+        if (autoMinimised) makeRoom(); // a phone: the save button scrolls up, the report gets the room
       },
       update(next) {
         snapshot = next;

@@ -12,10 +12,10 @@
     }
   }
 
-  const CANDIDATES = "input[type=checkbox], input[type=radio], [role=checkbox], [role=switch], [role=radio], " +
-    "[aria-pressed], [aria-checked], select";
-  const MAY_HOST = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
-    "source, strong, g, use, b, em, small, table, tbody)";
+  const CANDIDATES = "input[type=checkbox],input[type=radio],[role=checkbox],[role=switch],[role=radio],[aria-pressed]," +
+    "[aria-checked],select";
+  const MAY_HOST = ":not(a,li,img,path,svg,i,ul,button,input,br,option,td,tr,label,script,source,strong,g,use,b,em,small," +
+    "table,tbody)"; // as dom.js
   const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
   const LAUNCHER_KEY = "showLauncher";
 
@@ -63,13 +63,12 @@
     undefinedHosts.clear();
   }
 
-  /** Does anything at or under `start` call for the engine? */
+  /** Does `start` need the engine? */
   function look(start) {
     const stack = [start];
     while (stack.length) {
       const root = stack.pop();
       if (root.nodeType === 1) {
-        if (root === launcher?.host) continue;
         if (root.matches(CANDIDATES) || bannerIn(root)) return true;
         goInside(root, stack);
       } else if (!watched.has(root)) {
@@ -78,7 +77,7 @@
       }
       if (root.querySelector(CANDIDATES) || bannerIn(root)) return true;
       for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
-      for (const element of root.querySelectorAll(MAY_HOST)) if (element !== launcher?.host) goInside(element, stack);
+      for (const element of root.querySelectorAll(MAY_HOST)) goInside(element, stack);
     }
     return false;
   }
@@ -113,14 +112,14 @@
 
   function bannerShown(host) {
     if (!host.isConnected || !host.checkVisibility()) return false;
-    return Boolean((shadowRootOf(host) || host).querySelector('button, [role="button"]'));
+    return Boolean((shadowRootOf(host) || host).querySelector("button,[role=button]"));
   }
 
   /** Defining a custom element attaches its shadow root unobserved. */
   function awaitDefinition(element) {
     if (undefinedHosts.has(element)) return;
     undefinedHosts.add(element);
-    upgradeDelay = 200; // looked at after 0.2, 0.4 ... 6.4 s
+    upgradeDelay = 200; // 0.2 ... 6.4 s
     if (!upgradeTimer) upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
   }
 
@@ -175,29 +174,30 @@
     for (const [property, value] of Object.entries(place)) host.style.setProperty(property, value, "important");
     const title = OH.t("panelTitle");
     const collapse = make("button", {"data-action": "collapse", class: "icon", "aria-expanded": "true",
-      "aria-label": OH.t("collapse"), title: OH.t("collapse")}, "–");
+      "aria-label": OH.t("collapse")}, "–");
     const expand = make("button", {"data-action": "expand", class: "primary", "aria-expanded": "false", hidden: ""}, title);
     const count = make("p", {"data-role": "active-count", id: "oh-desc", role: "status", "aria-live": "polite"},
       OH.t("launcherCount", ["0"]));
     const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, OH.t("clearAll"));
     const tour = make("button", {"data-action": "start-tour"}, OH.t("startTour"));
     tour.hidden = !hasFlows;
+    const report = make("button", {"data-action": "page-report", class: "report-open"}, OH.t("pageReport"));
     const panel = make("section", {class: "panel compact", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc",
-      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour]);
-    host.attachShadow({mode: "open"}).append(make("style", {}, CSS), panel, expand);
-    const on = (button, handler) => button.addEventListener("click", (event) => {
-      if (!event.isTrusted) return; // not the page's clicks
+      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
+    const root = host.attachShadow({mode: "open"});
+    root.append(make("style", {}, CSS), panel, expand);
+    root.addEventListener("click", (event) => {
+      const action = event.target.closest("[data-action]")?.dataset.action;
+      if (!event.isTrusted || !action) return; // not the page's clicks
       event.stopPropagation();
-      handler();
+      if (action === "collapse" || action === "expand") {
+        panel.hidden = action === "collapse";
+        expand.hidden = !panel.hidden;
+        (panel.hidden ? expand : collapse).focus();
+      } else {
+        loadEngine().then((main) => main?.fromLauncher(action));
+      }
     });
-    const setCollapsed = (value) => {
-      panel.hidden = value;
-      expand.hidden = !value;
-      (value ? expand : collapse).focus();
-    };
-    on(collapse, () => setCollapsed(true));
-    on(expand, () => setCollapsed(false));
-    on(tour, () => loadEngine().then((main) => main?.tourFromLauncher()));
     return {
       host,
       show(shown) {
@@ -227,7 +227,7 @@
   OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (sender.id !== OH.api.runtime.id || !message?.type) return false; // main.js knows the types
     loadEngine().then((main) => (main ? main.handle(message) : null)).then(sendResponse, () => sendResponse(null));
-    return true; // the answer comes asynchronously
+    return true; // answered later
   });
 
   // A tab opened to start a walkthrough (claimed here for main.js), or one running.

@@ -219,13 +219,14 @@
 
   /**
    * The step to show, from the steps the page shows (`matches` of `flow`) and where the walkthrough
-   * stands: a step recognised only after another replaces that one; a recognised optional step (cookie banner, opt-in overlay) is a detour to take first;
-   * otherwise the strongest evidence wins. After Back/Next on this page (`manual`), only a step
-   * further than the one held (`held`) moves on. If only earlier steps are recognised but the URL
-   * belongs to the current step (`currentHinted`), the current step stays.
+   * stands: a step recognised only after another replaces that one; a recognised optional step
+   * (cookie banner, opt-in overlay) is a detour to take first; otherwise the strongest evidence
+   * wins. After Back/Next on this page (`manual`), only a step further than the one held (`held`)
+   * moves on. If only earlier steps are recognised but the URL belongs to the current step
+   * (`currentHinted`), the current step stays. Pure: tests/unit/test_tour_choice.py runs it in node.
    */
   function chooseStep({flow, matches: all, current, manual, held, currentHinted, sameFlow}) {
-    // A recognised step that comes only after another (`after`: done after save) replaces that one.
+    // done after save: the saved form may still be on the page
     const superseded = new Set(all.map((m) => flow.steps[m.index].after).filter(Boolean));
     const matches = all.filter((m) => !superseded.has(flow.steps[m.index].id));
     const optional = matches.filter((m) => flow.steps[m.index].optional).map((m) => m.index);

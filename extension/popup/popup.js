@@ -35,6 +35,7 @@
     endTour: $('[data-action="end-tour"]'),
     openPortal: $('[data-action="open-portal"]'),
     checkPage: $('[data-action="check-page"]'),
+    pageReport: $('[data-action="page-report"]'),
   };
   const checkPageBox = $('[data-role="check-page"]');
   const checkFailed = $('[data-role="check-failed"]');
@@ -212,6 +213,8 @@
   buttons.startTour.addEventListener("click", () => act("startTour", {close: true}));
   buttons.resumeTour.addEventListener("click", () => act("resumeTour", {close: true}));
   buttons.endTour.addEventListener("click", () => act("endTour"));
+  // "Seite melden": the page's panel makes the report and shows it there (content/report-view.js).
+  buttons.pageReport.addEventListener("click", () => act("showReport", {close: true}));
   buttons.openPortal.addEventListener("click", async () => {
     await api.runtime.sendMessage({type: "openPortal", url: portalUrl()});
     if (!inTab) window.close();

@@ -163,6 +163,12 @@ LEVEL_CASES = [
       "group": "Diese Einwilligung kann ich jederzeit widerrufen oder der Nutzung widersprechen."}, "consent",
      "a disclaimer in aria-describedby does not object"),
     ({"own": "E-Mail"}, None, "a channel alone means nothing"),
+    ({"own": "Werbenachrichten", "group": "Benachrichtigungen"}, "consent",
+     "a notifications group does not protect an advertising switch"),
+    ({"own": "Benachrichtigung bei Lastschriftrückgabe", "heading": "Werbung und Angebote"}, "protected",
+     "an unknown service notice under an advertising heading is left alone"),
+    ({"own": "E-Mail", "group": "Erinnerungen", "heading": "Werbung"}, "protected",
+     "a reminders group under an advertising heading is left alone"),
 ]
 
 
@@ -177,10 +183,11 @@ def test_levels_of_a_description(index):
 
 ANSWERS = {
     "yes": ["Ja", "Ja, gerne", "Erlaubt", "Zustimmen", "Ich stimme zu", "Einverstanden", "Aktiviert", "An", "Opt-in",
-            "Yes", "Allow", "I agree", "Accept"],
+            "Yes", "Allow", "I agree", "Accept", "Newsletter per E-Mail", "Werbung per SMS"],
     "no": ["Nein", "Nein, danke", "Nicht erlaubt", "Ablehnen", "Ich stimme nicht zu", "Nicht einverstanden", "Keine",
-           "Deaktiviert", "Aus", "Opt-out", "Widersprechen", "No", "No thanks", "Don't allow", "Decline", "Off"],
-    None: ["Alle", "E-Mail", "Notify me", "Bitte wählen", "Nothing special"],
+           "Deaktiviert", "Aus", "Opt-out", "Widersprechen", "No", "No thanks", "Don't allow", "Decline", "Off",
+           "Newsletter abbestellen"],
+    None: ["Alle", "E-Mail", "Notify me", "Bitte wählen", "Nothing special", "Rechnung per Post", "HTML", "Wöchentlich"],
 }
 
 
@@ -216,6 +223,6 @@ def test_vocabulary_classes_are_complete():
             merged.setdefault(name, []).extend(words)
     combinations = [c for terms in vocabularies() for c in terms.get("combinations", [])]
     named = {name for c in combinations for name in c["all"]}
-    roles = {"negators", "optOut", "nonNegating", "disclaimerMarkers", "instruction"}
+    roles = {"negators", "optOut", "nonNegating", "disclaimerMarkers", "instruction", "notices"}
     missing = sorted(name for name in named | roles if not merged.get(name))
     assert not missing, f"classes without terms: {missing}"
