@@ -151,8 +151,7 @@
   function startEngine() {
     if (engineStarted) return;
     engineStarted = true;
-    engine.start();
-    engineScanned();
+    engine.start().then(engineScanned); // the first scan runs in slices (engine-core.js)
   }
   if (document.readyState === "complete") {
     startEngine();
