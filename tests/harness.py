@@ -280,12 +280,17 @@ class Browser:
         return int(match.group())
 
     def click_action(self, action: str):
-        """Click a panel button. When the launcher gives way to the panel between finding the button
+        """Click a panel button once it is shown (a page without consents shows its launcher only once
+        storage has answered). When the launcher gives way to the panel between finding the button
         and clicking it (docs/SENTINEL.md), nothing was clicked: the panel's button is clicked."""
+        def shown_button():
+            button = self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]')
+            self.wait(button.is_displayed, message=f"the panel's {action} button is not shown")
+            return button
         try:
-            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+            shown_button().click()
         except (StaleElementReferenceException, DetachedShadowRootException):
-            self.panel().find_element(By.CSS_SELECTOR, f'[data-action="{action}"]').click()
+            shown_button().click()
 
     def wait_idle(self):
         """Wait until the panel is not busy (a clear or undo has finished)."""
@@ -619,6 +624,22 @@ def click_toolbar_button(browser):
         """)
 
 
+def close_toolbar_popup(browser):
+    """Close the toolbar popup click_toolbar_button left open (Firefox): an open popup keeps asking
+    the active tab for its status, which later pages take as the user's request (the sentinel then
+    loads the engine where it would not)."""
+    driver = browser.driver
+    with driver.context(driver.CONTEXT_CHROME):
+        driver.execute_async_script("""
+          const done = arguments[arguments.length - 1];
+          const open = [...document.querySelectorAll("panel")].filter((p) => p.state === "open" || p.state === "showing");
+          Promise.all(open.map((p) => new Promise((resolve) => {
+            p.addEventListener("popuphidden", resolve, {once: true});
+            p.hidePopup();
+          }))).then(() => done());
+        """)
+
+
 def check_page(browser, popup, path: str, host: str):
     """Open a page, click the toolbar button, press "Diese Seite prüfen"; back on the page."""
     if browser.name != "firefox":
@@ -635,6 +656,7 @@ def check_page(browser, popup, path: str, host: str):
     browser.wait(lambda: popup.view() == "portal", message="the page did not answer after checking")
     assert not popup.shown('[data-role="tour"]')  # no walkthrough for this site
     popup.to(popup.main)
+    close_toolbar_popup(browser)
     browser.panel()
 
 

@@ -134,7 +134,8 @@ def test_twin_page_shows_only_the_launcher_at_phone_size(browser):
         open_phone_page(browser, TWIN, active=0)
         before = browser.page_state()
         g = assert_panel_placed(browser, "twin")
-        assert g["panel"]["height"] <= g["height"] / 4, f"the launcher takes more than a quarter of the screen: {g}"
+        # The launcher: title, count, "Zum Formular führen" and "Seite melden", each 44 px high on a phone.
+        assert g["panel"]["height"] <= g["height"] / 3, f"the launcher takes more than a third of the screen: {g}"
         assert_touch_sized(browser, browser.panel(), "launcher")
         browser.settle()
         assert browser.page_state() == before and browser.submitted() == 0
