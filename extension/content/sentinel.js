@@ -193,7 +193,17 @@
     };
     on(collapse, () => setCollapsed(true));
     on(expand, () => setCollapsed(false));
-    on(tour, () => loadEngine().then((main) => main?.handle({type: "startTour"})));
+    // The panel replaces this launcher (and its focused button): the focus goes to the panel's same
+    // button, so that it can come back there when the walkthrough ends (docs/FLOWS.md).
+    const refocus = (action) => {
+      if (document.activeElement && document.activeElement !== document.body) return;
+      const panelHost = [...document.querySelectorAll("#ohne-haken-panel")].find((h) => h.shadowRoot && h !== host);
+      panelHost?.shadowRoot.querySelector(`[data-action="${action}"]`)?.focus({preventScroll: true});
+    };
+    on(tour, () => loadEngine().then((main) => {
+      refocus("start-tour");
+      return main?.handle({type: "startTour"});
+    }));
     on(report, () => loadEngine().then((main) => main?.handle({type: "showReport"}))); // the panel takes over and shows it
     return {
       host,
