@@ -156,8 +156,8 @@
     "border:1px solid #003ca0;background:#fff;color:#003ca0;padding:6px 10px;cursor:pointer;min-height:32px}" +
     ".primary{background:#003ca0;color:#fff;font-weight:600}button:focus-visible{outline:3px solid #ffb300;" +
     "outline-offset:2px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
-    "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px}" +
-    "button{min-height:44px;min-width:44px}}";
+    "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px!important}" +
+    "button,.icon{min-height:44px;min-width:44px}}"; // a phone (issue 15): as panel.js
 
   function make(tag, attributes = {}, text = "", children = []) {
     const element = document.createElement(tag);
