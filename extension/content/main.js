@@ -11,7 +11,7 @@
 
 (function () {
   const OH = globalThis.ohneHaken;
-  if (!OH || OH.started) return;
+  if (!OH || OH.started || !OH.createEngine || !OH.createPanel) return; // (a page left before every file came)
   OH.started = true;
 
   if (window.top !== window) {
