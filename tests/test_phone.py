@@ -134,10 +134,24 @@ def test_twin_page_shows_only_the_launcher_at_phone_size(browser):
         open_phone_page(browser, TWIN, active=0)
         before = browser.page_state()
         g = assert_panel_placed(browser, "twin")
-        assert g["panel"]["height"] <= g["height"] / 4, f"the launcher takes more than a quarter of the screen: {g}"
+        # The launcher: title, count, "Zum Formular führen" and "Seite melden", each 44 px high on a phone.
+        assert g["panel"]["height"] <= g["height"] / 3, f"the launcher takes more than a third of the screen: {g}"
         assert_touch_sized(browser, browser.panel(), "launcher")
         browser.settle()
         assert browser.page_state() == before and browser.submitted() == 0
+
+
+def test_launcher_of_a_page_without_controls_at_phone_size(browser):
+    """A page with no control at all shows the small launcher (content/sentinel.js), phone-sized too."""
+    with phone(browser):
+        browser.open("phone/hilfe.html")
+        fit(browser)
+        browser.panel()
+        browser.settled()
+        browser.wait(lambda: browser.js(f"return getComputedStyle({HOST}).display") != "none", message="no launcher")
+        g = assert_panel_placed(browser, "launcher without controls")
+        assert g["panel"]["height"] <= g["height"] / 3, f"the launcher takes more than a third of the screen: {g}"
+        assert_touch_sized(browser, browser.panel(), "launcher without controls")
 
 
 def test_minimise_to_a_handle_by_hand_and_by_itself(browser):

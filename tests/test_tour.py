@@ -420,7 +420,7 @@ def test_the_popover_covers_neither_its_target_nor_the_focused_element(browser, 
         click_in_view(browser, tour.target())
         tour.wait_step(10)  # the panel's "Alle abwählen"
         check_clear(browser, tour, f"{width} px, step 10")
-        tour.wait_target(lambda t: t.get_attribute("data-action") == "clear-all").click()
+        click_in_view(browser, tour.wait_target(lambda t: t.get_attribute("data-action") == "clear-all"))
         tour.wait_step(11)  # the form's "Speichern"
         check_clear(browser, tour, f"{width} px, step 11")
         # The user tabs to another control of the page: the popover moves off it too.
@@ -440,8 +440,10 @@ def test_the_popover_covers_neither_its_target_nor_the_focused_element(browser, 
 
 def click_in_view(browser, element):
     """Click once the walkthrough has scrolled the element into view (smoothly) and nothing covers it."""
-    hit = ("const r = arguments[0].getBoundingClientRect();"
-           "const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+    hit = ("const r = arguments[0].getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;"
+           "let e = document.elementFromPoint(x, y);"
+           "while (e && e.shadowRoot) {"
+           "  const inner = e.shadowRoot.elementFromPoint(x, y); if (!inner || inner === e) break; e = inner; }"
            "return !!e && (e === arguments[0] || arguments[0].contains(e));")
     browser.wait(lambda: browser.js(hit, element), message="the element stayed covered or out of view")
     element.click()

@@ -43,6 +43,7 @@
   let engine = null; // the engine main.js created
   let vocabulary = null;
   let createEngine = null;
+  let scanResult = null; // the last scan command's figures, once done
 
   /** Time `fn` under `name` (nested inside the entry points, not instead of them). */
   function phase(name, fn) {
@@ -225,17 +226,27 @@
       for (const control of controls) chars += (labelText(control) || "").length;
       return {ms: now() - start, found: controls.length, chars};
     },
-    /** One cold scan by a fresh engine (find + classify + mark), then remove its marks. */
+    /**
+     * One cold scan by a fresh engine (find + classify + mark), then its marks are removed. The
+     * engine scans in slices (start() returns a promise): the figure is from the call to the end
+     * of the last slice, the yields between them included; `scanResult` tells when it is done.
+     */
     scan: () => {
       const fresh = createEngine({vocabulary});
       const start = now();
-      fresh.start();
-      const ms = now() - start;
-      const snapshot = fresh.snapshot();
-      const marked = document.querySelectorAll('[data-ohne-haken="consent"], [data-ohne-haken="objection"]').length;
-      fresh.stop();
-      return {ms, total: snapshot.total, marked};
+      scanResult = {done: false};
+      Promise.resolve(fresh.start()).then(() => {
+        const ms = now() - start;
+        const snapshot = fresh.snapshot();
+        const marked = document.querySelectorAll('[data-ohne-haken="consent"], [data-ohne-haken="objection"]').length;
+        fresh.stop();
+        scanResult = {done: true, ms, total: snapshot.total, marked};
+      }, (error) => {
+        scanResult = {done: true, error: String(error)};
+      });
+      return {started: true};
     },
+    scanResult: () => scanResult,
     /** main.js's engine: how many controls, how many still share data. */
     snapshot: () => {
       const s = engine.snapshot();

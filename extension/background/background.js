@@ -36,6 +36,7 @@ const ENGINE_SCRIPTS = ["content/rules-data.js", "content/text.js", "content/dom
   "content/shape-pressed.js", "content/shape-select.js", "content/shape-disclosure.js", "content/engine-find.js",
   "content/engine-classify.js", "content/engine-buttons.js", "content/engine-act.js", "content/engine-core.js",
   "content/report.js", "content/report-view.js", "content/panel.js", "content/cookies.js", "content/user-terms.js", "content/main.js"];
+const ENGINE_FILES_PER_TASK = 6;
 const PENDING_KEY = globalThis.ohneHakenCommon.SESSION_KEYS.pendingTour; // storage.session: tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
@@ -121,7 +122,11 @@ const HANDLERS = {
   async loadEngine(message, sender) {
     const tabId = sender.tab?.id;
     if (tabId === undefined || sender.frameId !== 0) return false;
-    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: ENGINE_SCRIPTS});
+    // A few files per injection: each is evaluated in a task of its own, so the page gets its
+    // turn in between (all 23 at once made one long task).
+    for (let i = 0; i < ENGINE_SCRIPTS.length; i += ENGINE_FILES_PER_TASK) {
+      await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: ENGINE_SCRIPTS.slice(i, i + ENGINE_FILES_PER_TASK)});
+    }
     return true;
   },
 

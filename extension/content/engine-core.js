@@ -21,6 +21,22 @@
   const {dom, text, labels, shapes, engineButtons} = OH;
 
   const FULL_RESCAN_AT = 300; // more added nodes than this in one batch: scan the document once
+  const SLICE_MS = 8; // longest piece of a scan before the page gets its turn
+
+  /** Let the page run (input, rendering, its own tasks) before going on. */
+  function yieldToPage() {
+    try {
+      const scheduler = globalThis.scheduler;
+      if (typeof scheduler?.yield === "function") return scheduler.yield();
+    } catch {
+      // not offered to content scripts here: a task of our own
+    }
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    });
+  }
 
   function createEngine({vocabulary, doc = document, onUpdate = () => {}}) {
     const saveNames = vocabulary.save || [];
@@ -31,11 +47,13 @@
     const disclosure = OH.createDisclosure ? OH.createDisclosure(vocabulary) : null;
 
     const candidates = new Map(); // every shown question seen (classified or not) -> its adapter
+    const ignored = new Set(); // questions with no consent or objection word near them: never described
     const dormant = new Map(); // questions not rendered now (e.g. a closed editor) -> adapter: looked at again when shown
     const records = new Map(); // classified question element -> record
     let saveButton = null;
     let busy = false;
     let stopped = false;
+    let scanning = Promise.resolve(); // the scan in slices running now, if any
     let lastRun = null; // {changes: [{key, from}], failed, confirmed}
     const removers = [];
 
@@ -46,19 +64,17 @@
 
     // ---- finding ---------------------------------------------------------------------
 
-    /** Every question under `start` (each once), with its adapter. */
-    function questionsUnder(start) {
+    /** Every question under `start` (each once), with its adapter; one at a time (scans pause between them). */
+    function* questionsUnder(start) {
       const seen = new Set();
-      const found = [];
       for (const element of watcher.find(start, shapes.selector())) {
         if (dom.insideOwn(element)) continue;
         const adapter = shapes.of(element);
         const question = adapter?.question(element, ctx);
         if (!question || seen.has(question)) continue;
         seen.add(question);
-        found.push([question, adapter]);
+        yield [question, adapter];
       }
-      return found;
     }
 
     function isShown(question) {
@@ -73,38 +89,74 @@
     function prune() {
       watcher.prune();
       for (const element of candidates.keys()) if (!element.isConnected) candidates.delete(element);
+      for (const element of ignored) if (!element.isConnected) ignored.delete(element);
       for (const element of records.keys()) if (!element.isConnected) records.delete(element);
     }
 
-    /** Find and classify every question under `start`; returns the number of new records. */
-    function scan(start) {
+    /**
+     * The scan as steps (a generator): find every question under `starts`, filter cheaply,
+     * set aside what is not shown, describe and classify the rest, then mark them. It pauses
+     * after each question, so scanInSlices can give the page its turn between slices; scan()
+     * runs it at once. A question handled meanwhile by another scan is skipped.
+     */
+    function* scanSteps(starts) {
+      recorder.newScan();
       const fresh = [];
-      for (const [question, adapter] of questionsUnder(start)) {
-        if (candidates.has(question)) continue;
-        const opener = isShown(question) ? null : openerOf(question);
-        if (isShown(question) || opener) {
-          dormant.delete(question);
-          fresh.push([question, adapter, opener]);
-        } else {
-          dormant.set(question, adapter);
+      for (const start of starts) {
+        for (const [question, adapter] of questionsUnder(start)) {
+          yield;
+          if (candidates.has(question) || ignored.has(question) || !question.isConnected) continue;
+          if (!recorder.worthDescribing(question)) { // before any layout read: most boxes of a data table end here
+            ignored.add(question);
+            continue;
+          }
+          const shown = isShown(question);
+          const opener = shown ? null : openerOf(question);
+          if (shown || opener) {
+            dormant.delete(question);
+            fresh.push([question, adapter, opener]);
+          } else {
+            dormant.set(question, adapter);
+          }
         }
       }
-      if (!fresh.length) return 0;
+      if (!fresh.length) return;
       for (const [question, adapter] of fresh) candidates.set(question, adapter);
-      const chains = [...candidates.keys()].map(labels.anchorsOf);
-      let added = 0;
+      const chains = [...candidates.keys(), ...ignored].map(labels.anchorsOf);
+      const added = [];
       for (const [question, adapter, opener] of fresh) {
+        yield;
+        if (records.has(question) || !candidates.has(question) || !question.isConnected) continue;
         const record = recorder.record(question, adapter, chains, opener);
         if (!record) continue;
         records.set(question, record);
-        added++;
+        added.push(record);
       }
       // Writes after all reads: a mark between two layout reads would force a layout each time.
-      for (const [question] of fresh) {
-        const record = records.get(question);
-        if (record) question.setAttribute("data-ohne-haken", record.kind);
-      }
-      return added;
+      for (const record of added) if (records.get(record.element) === record) record.element.setAttribute("data-ohne-haken", record.kind);
+    }
+
+    /** Scan at once (a clear or undo needs the page as it is now). */
+    function scan(start) {
+      for (const steps = scanSteps([start]); !steps.next().done;);
+    }
+
+    /**
+     * Scan in slices of at most SLICE_MS, giving the page its turn in between (scheduler.yield()
+     * where the browser has it, else a message-channel task): no long task on a page with
+     * thousands of controls. Scans run one after another.
+     */
+    function scanInSlices(starts) {
+      scanning = scanning.then(async () => {
+        const steps = scanSteps(starts);
+        let sliceEnd = performance.now() + SLICE_MS;
+        while (!stopped && !steps.next().done) {
+          if (performance.now() < sliceEnd) continue;
+          await yieldToPage();
+          sliceEnd = performance.now() + SLICE_MS;
+        }
+      });
+      return scanning;
     }
 
     function rescanAll() {
@@ -120,20 +172,16 @@
       if (visibility) recheckVisibility(nodes);
       const removed = [...records.keys()].some((element) => !element.isConnected);
       if (removed) prune();
-      if (nodes.length > FULL_RESCAN_AT) {
-        scan(doc);
-      } else {
+      let starts = [doc];
+      if (nodes.length <= FULL_RESCAN_AT) {
         const added = new Set(nodes);
-        for (const node of nodes) {
-          if (node.tagName === "IFRAME" || node.tagName === "FRAME") {
-            scan(node);
-            continue;
-          }
-          if (!hasAncestorIn(node, added)) scan(node);
-        }
+        starts = nodes.filter((node) => node.tagName === "IFRAME" || node.tagName === "FRAME" || !hasAncestorIn(node, added));
       }
-      findSaveButton();
-      update();
+      scanInSlices(starts).then(() => {
+        if (stopped) return;
+        findSaveButton();
+        update();
+      });
     }
 
     /** Is a node inside another one of `nodes` (same tree, like contains)? One climb, not a search per pair. */
@@ -268,14 +316,17 @@
       removers.push(() => target.removeEventListener(type, handler, options));
     }
 
+    /** The first scan (in slices), then the marks and the first onUpdate; resolves when done. */
     function start() {
-      if (stopped) return;
-      scan(doc);
-      findSaveButton();
-      update();
+      if (stopped) return Promise.resolve();
       const view = doc.defaultView;
       listen(view, "resize", () => highlighter.reposition(), {passive: true});
       listen(view, "scroll", () => highlighter.reposition(), {passive: true, capture: true});
+      return scanInSlices([doc]).then(() => {
+        if (stopped) return;
+        findSaveButton();
+        update();
+      });
     }
 
     /** Retire: every observer, listener and timer goes, the marks too; nothing runs again. */
@@ -289,6 +340,7 @@
       saveButton?.removeAttribute("data-ohne-haken");
       records.clear();
       candidates.clear();
+      ignored.clear();
       dormant.clear();
       saveButton = null;
     }
@@ -296,6 +348,7 @@
     /** The user's own words (issue 16): every question is classified again with them, at once. */
     function setUserTerms(terms) {
       recorder.setUserTerms(terms);
+      ignored.clear(); // filtered out without these words: looked at again by the next scan
       if (busy || stopped || !watcher.roots.length) return; // not started, or a run keeps its plan: the next scan uses them
       for (const element of records.keys()) element.removeAttribute("data-ohne-haken");
       records.clear();

@@ -11,7 +11,7 @@
 
 (function () {
   const OH = globalThis.ohneHaken;
-  if (!OH || OH.started) return;
+  if (!OH || OH.started || !OH.createEngine || !OH.createPanel) return; // (a page left before every file came)
   OH.started = true;
 
   if (window.top !== window) {
@@ -151,8 +151,7 @@
   function startEngine() {
     if (engineStarted) return;
     engineStarted = true;
-    engine.start();
-    engineScanned();
+    engine.start().then(engineScanned); // the first scan runs in slices (engine-core.js)
   }
   if (document.readyState === "complete") {
     startEngine();
@@ -226,7 +225,15 @@
     if (!message || !Object.hasOwn(POPUP_HANDLERS, message.type)) return Promise.resolve(null);
     return Promise.resolve(POPUP_HANDLERS[message.type](message));
   }
-  OH.main = {handle};
+  OH.main = {
+    handle,
+    /** A button of the sentinel's launcher (start-tour, page-report): done as the panel's own
+     *  button would, which takes the focus (the walkthrough gives it back there when it ends). */
+    fromLauncher(action) {
+      panel.host.shadowRoot.querySelector(`[data-action="${CSS.escape(action)}"]`)?.focus({preventScroll: true});
+      return handle({type: action === "start-tour" ? "startTour" : "showReport"});
+    },
+  };
 
   if (!OH.sentinel) { // loaded without the sentinel: answer the popup here
     OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {

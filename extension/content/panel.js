@@ -57,7 +57,8 @@
        40 % of the window's height, so that most of the screen stays the page's. */
     @media (max-width: ${PHONE_MAX_WIDTH}px), (max-height: ${PHONE_MAX_WIDTH}px), (pointer: coarse) {
       .panel { font-size: 16px; max-height: min(40vh, 560px); padding: 8px 10px; }
-      h2, .compact h2, .count, .compact .count, .kind, .why { font-size: 16px; }
+      /* A floor for every text on a phone, whatever a part's own CSS says (report-view.js too). */
+      :host .panel * { font-size: 16px !important; }
       .count { margin: 4px 0; }
       .actions { margin: 6px 0; }
       button, button.icon { min-height: 44px; min-width: 44px; }
@@ -252,10 +253,13 @@
       const viewHeight = Math.min(doc.defaultView.innerHeight, doc.documentElement.clientHeight || Infinity); // no scrollbar
       const below = viewHeight - avoid.bottom - 16;
       const band = Math.floor(Math.max(above, below));
-      if (band < MIN_BAND) return false;
+      // Only the save button makes it minimise itself: the walkthrough's target may be a whole
+      // section, and the panel's own buttons (which the walkthrough may point at next) stay in reach.
+      const save = Boolean(snapshot?.saveButton?.isConnected);
+      if (save && band < MIN_BAND) return false;
       placeAt("right", above > below ? "top" : "bottom");
-      panel.style.setProperty("max-height", `min(70vh, 560px, ${band}px)`);
-      return !rects.some((rect) => overlaps(host.getBoundingClientRect(), rect));
+      panel.style.setProperty("max-height", `min(70vh, 560px, ${Math.max(120, band)}px)`);
+      return !save || !overlaps(host.getBoundingClientRect(), avoid);
     }
 
     function showHandle(handle) {

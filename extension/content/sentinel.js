@@ -6,19 +6,17 @@
   if (!OH || OH.sentinel) return;
   if (window.top !== window) {
     try {
-      if (window.top.document) return; // same origin: the top frame looks in here
+      if (window.top.document) return; // same origin: the top frame looks in
     } catch {
-      return; // cross-origin: not supported
+      return; // cross-origin
     }
   }
 
-  const CANDIDATES = "input[type=checkbox], input[type=radio], [role=checkbox], [role=switch], [role=radio], " +
-    "[aria-pressed], [aria-checked], select";
-  const MAY_HOST = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
-    "source, strong, g, use, b, em, small, table, tbody)";
+  const CANDIDATES = "input[type=checkbox],input[type=radio],[role=checkbox],[role=switch],[role=radio],[aria-pressed]," +
+    "[aria-checked],select";
+  const MAY_HOST = ":not(a,li,img,path,svg,i,ul,button,input,br,option,td,tr,label,script,source,strong,g,use,b,em,small," +
+    "table,tbody)"; // as dom.js
   const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
-  const UPGRADE_FIRST_MS = 200; // custom elements defined later: looked at after 0.2 ... 6.4 s
-  const UPGRADE_LAST_MS = 6400;
   const LAUNCHER_KEY = OH.keys.showLauncher;
 
   const sites = OH.sitesFor(location.hostname, {sites: globalThis.ohneHakenSites || []});
@@ -33,7 +31,7 @@
       try { return domApi.openOrClosedShadowRoot(element); } catch { return null; }
     };
 
-  let engine = null; // promise of OH.main
+  let engine = null;
   let launcher = null;
   const watched = new WeakSet();
   const frames = new WeakSet();
@@ -43,11 +41,18 @@
   let upgradeDelay = 0;
   const observer = new MutationObserver(onMutations);
 
-  /** The engine, injected once; resolves to OH.main (or null). */
+  // Injected after the load event: its scan waits for it anyway.
+  const loaded = new Promise((resolve) => {
+    if (document.readyState === "complete") return resolve();
+    addEventListener("load", resolve, {once: true});
+    setTimeout(resolve, 3000);
+  });
+
+  /** The engine, injected once: OH.main or null. */
   function loadEngine() {
     if (!engine) {
       stop();
-      engine = (OH.main ? Promise.resolve() : OH.send({type: "loadEngine"})).then(() => OH.main || null);
+      engine = loaded.then(() => OH.main || OH.send({type: "loadEngine"})).then(() => OH.main || null);
     }
     return engine;
   }
@@ -58,13 +63,12 @@
     undefinedHosts.clear();
   }
 
-  /** Does anything at or under `start` call for the engine? */
+  /** Does `start` need the engine? */
   function look(start) {
     const stack = [start];
     while (stack.length) {
       const root = stack.pop();
       if (root.nodeType === 1) {
-        if (root === launcher?.host) continue;
         if (root.matches(CANDIDATES) || bannerIn(root)) return true;
         goInside(root, stack);
       } else if (!watched.has(root)) {
@@ -73,7 +77,7 @@
       }
       if (root.querySelector(CANDIDATES) || bannerIn(root)) return true;
       for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
-      for (const element of root.querySelectorAll(MAY_HOST)) if (element !== launcher?.host) goInside(element, stack);
+      for (const element of root.querySelectorAll(MAY_HOST)) goInside(element, stack);
     }
     return false;
   }
@@ -108,14 +112,14 @@
 
   function bannerShown(host) {
     if (!host.isConnected || !host.checkVisibility()) return false;
-    return Boolean((shadowRootOf(host) || host).querySelector('button, [role="button"]'));
+    return Boolean((shadowRootOf(host) || host).querySelector("button,[role=button]"));
   }
 
   /** Defining a custom element attaches its shadow root unobserved. */
   function awaitDefinition(element) {
     if (undefinedHosts.has(element)) return;
     undefinedHosts.add(element);
-    upgradeDelay = UPGRADE_FIRST_MS;
+    upgradeDelay = 200; // 0.2 ... 6.4 s
     if (!upgradeTimer) upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
   }
 
@@ -124,7 +128,7 @@
     const defined = [...undefinedHosts].filter((element) => !element.isConnected || element.matches(":defined"));
     for (const element of defined) undefinedHosts.delete(element);
     check(defined);
-    if (!engine && undefinedHosts.size && upgradeDelay < UPGRADE_LAST_MS) {
+    if (!engine && undefinedHosts.size && upgradeDelay < 6400) {
       upgradeDelay *= 2;
       upgradeTimer = setTimeout(checkDefinitions, upgradeDelay);
     }
@@ -151,9 +155,9 @@
     "h2{font-size:13px;margin:0;color:#003ca0}p{font-size:13px;margin:0}button{font:inherit;border-radius:6px;" +
     "border:1px solid #003ca0;background:#fff;color:#003ca0;padding:6px 10px;cursor:pointer;min-height:32px}" +
     ".primary{background:#003ca0;color:#fff;font-weight:600}button:focus-visible{outline:3px solid #ffb300;" +
-    "outline-offset:2px}.report-open{font-size:12px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
-    "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px}" +
-    "button{min-height:44px;min-width:44px}}";
+    "outline-offset:2px}.icon{border:none;padding:2px 8px;min-height:28px;font-size:18px;line-height:1}" +
+    "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px!important}" +
+    "button,.icon{min-height:44px;min-width:44px}}"; // a phone (issue 15): as panel.js
 
   function make(tag, attributes = {}, text = "", children = []) {
     const element = document.createElement(tag);
@@ -170,31 +174,30 @@
     for (const [property, value] of Object.entries(place)) host.style.setProperty(property, value, "important");
     const title = OH.t("panelTitle");
     const collapse = make("button", {"data-action": "collapse", class: "icon", "aria-expanded": "true",
-      "aria-label": OH.t("collapse"), title: OH.t("collapse")}, "–");
+      "aria-label": OH.t("collapse")}, "–");
     const expand = make("button", {"data-action": "expand", class: "primary", "aria-expanded": "false", hidden: ""}, title);
     const count = make("p", {"data-role": "active-count", id: "oh-desc", role: "status", "aria-live": "polite"},
       OH.t("launcherCount", ["0"]));
     const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, OH.t("clearAll"));
     const tour = make("button", {"data-action": "start-tour"}, OH.t("startTour"));
     tour.hidden = !hasFlows;
-    const report = make("button", {"data-action": "page-report", class: "report-open"}, OH.t("pageReport")); // report-view.js
+    const report = make("button", {"data-action": "page-report", class: "report-open"}, OH.t("pageReport"));
     const panel = make("section", {class: "panel compact", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc",
       "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
-    host.attachShadow({mode: "open"}).append(make("style", {}, CSS), panel, expand);
-    const on = (button, handler) => button.addEventListener("click", (event) => {
-      if (!event.isTrusted) return; // not the page's clicks
+    const root = host.attachShadow({mode: "open"});
+    root.append(make("style", {}, CSS), panel, expand);
+    root.addEventListener("click", (event) => {
+      const action = event.target.closest("[data-action]")?.dataset.action;
+      if (!event.isTrusted || !action) return; // not the page's clicks
       event.stopPropagation();
-      handler();
+      if (action === "collapse" || action === "expand") {
+        panel.hidden = action === "collapse";
+        expand.hidden = !panel.hidden;
+        (panel.hidden ? expand : collapse).focus();
+      } else {
+        loadEngine().then((main) => main?.fromLauncher(action));
+      }
     });
-    const setCollapsed = (value) => {
-      panel.hidden = value;
-      expand.hidden = !value;
-      (value ? expand : collapse).focus();
-    };
-    on(collapse, () => setCollapsed(true));
-    on(expand, () => setCollapsed(false));
-    on(tour, () => loadEngine().then((main) => main?.handle({type: "startTour"})));
-    on(report, () => loadEngine().then((main) => main?.handle({type: "showReport"}))); // the panel takes over and shows it
     return {
       host,
       show(shown) {
@@ -224,7 +227,7 @@
   OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (sender.id !== OH.api.runtime.id || !message?.type) return false; // main.js knows the types
     loadEngine().then((main) => (main ? main.handle(message) : null)).then(sendResponse, () => sendResponse(null));
-    return true; // the answer comes asynchronously
+    return true; // answered later
   });
 
   // A tab opened to start a walkthrough (claimed here for main.js), or one running.

@@ -277,12 +277,17 @@
       });
     }
 
-    /** Above the page's sticky headers, overlays and modal dialogs (top layer where possible). */
+    /** Above the page's sticky headers, overlays and modal dialogs (top layer where possible). Shown
+     *  again (to the top) only when the page has opened a modal dialog or popover of its own, so
+     *  the popover does not flicker out of reach on every step. */
     function raise() {
       if (typeof host.showPopover !== "function") return;
       if (!host.hasAttribute("popover")) host.setAttribute("popover", "manual");
       try {
-        if (host.matches(":popover-open")) host.hidePopover();
+        if (host.matches(":popover-open")) {
+          if (![...doc.querySelectorAll("dialog:modal, :popover-open")].some((other) => other !== host)) return;
+          host.hidePopover();
+        }
         host.showPopover();
       } catch {
         // not in the document or not supported: the z-index still applies

@@ -35,6 +35,7 @@
     let shown = null; // {flowName, stepIndex, missing}
     let target = null;
     let opener = null; // the element that had the focus when the walkthrough started here
+    let openerAction = null; // its data-action when it is a button of Ohne Haken's own panel
     let decideTimer = 0;
     let missingTimer = 0;
     let laterTimer = 0;
@@ -88,11 +89,13 @@
       if (stop()) returnFocus(lastTarget); // Esc, Close or Fertig: the focus was in the popover
     }
 
-    /** The keyboard focus goes back to what started the walkthrough, else to the step's target,
-     *  else to the panel's walkthrough button; never lost to the page's body. */
+    /** The keyboard focus goes back to what started the walkthrough (or, when the sentinel's launcher
+     *  that started it has made way for the panel, the panel's same button), else to the step's
+     *  target, else to the panel's walkthrough button; never lost to the page's body. */
     function returnFocus(lastTarget) {
       const usable = (element) => element?.isConnected && dom.isVisible(element) && !element.closest?.("[inert]");
-      for (const candidate of [opener, lastTarget, page.panelButton("start-tour")]) {
+      const successor = openerAction ? page.panelButton(openerAction) : null;
+      for (const candidate of [opener, successor, lastTarget, page.panelButton("start-tour")]) {
         if (!usable(candidate)) continue;
         candidate.focus({preventScroll: true});
         if (OH.deepActive(doc) === candidate || doc.activeElement === candidate) return;
@@ -313,6 +316,7 @@
       if (!OH.alive()) return false;
       const active = OH.deepActive(doc);
       opener = active && active !== doc.body && active !== doc.documentElement ? active : null;
+      openerAction = opener?.getRootNode().host?.id === "ohne-haken-panel" ? opener.getAttribute("data-action") : null; // panel or launcher
       const fit = (flow) => {
         const matches = page.matchingSteps(flow, -1);
         const index = OH.tourPage.strongest(matches);
