@@ -445,7 +445,14 @@ def click_in_view(browser, element):
            "while (e && e.shadowRoot) {"
            "  const inner = e.shadowRoot.elementFromPoint(x, y); if (!inner || inner === e) break; e = inner; }"
            "return !!e && (e === arguments[0] || arguments[0].contains(e));")
-    browser.wait(lambda: browser.js(hit, element), message="the element stayed covered or out of view")
+    last = {}
+
+    def settled() -> bool:  # hit where it was at the previous look: the smooth scroll has ended
+        box = browser.js(BOX, element)
+        still, last["box"] = box == last.get("box"), box
+        return still and browser.js(hit, element)
+
+    browser.wait(settled, message="the element stayed covered or out of view")
     element.click()
 
 
