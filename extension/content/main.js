@@ -229,7 +229,8 @@
     handle,
     /** A button of the sentinel's launcher (start-tour, page-report): done as the panel's own
      *  button would, which takes the focus (the walkthrough gives it back there when it ends). */
-    fromLauncher(action) {
+    async fromLauncher(action) {
+      await firstScan; // the panel is drawn (and the launcher gone) once the first scan is done
       panel.host.shadowRoot.querySelector(`[data-action="${CSS.escape(action)}"]`)?.focus({preventScroll: true});
       return handle({type: action === "start-tour" ? "startTour" : "showReport"});
     },
