@@ -280,6 +280,8 @@ def start_chromium(dist: Path, proxy_port: int, locale: str = "de"):
     options.add_experimental_option("prefs", {
         "extensions": {"ui": {"developer_mode": True}}, "signin": {"allowed": False}, "credentials_enable_service": False,
         "profile": {"password_manager_enabled": False, "password_manager_leak_detection": False},
+        # A German UI would fetch its spell-check dictionary (redirector.gvt1.com) on the first text field.
+        "browser": {"enable_spellchecking": False}, "spellcheck": {"dictionaries": [], "use_spelling_service": False},
         "intl": {"accept_languages": f"{locale}-{LOCALE_REGION[locale]},{locale}"}})
     options.enable_bidi = True
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
