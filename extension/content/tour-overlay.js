@@ -14,8 +14,7 @@
 (function () {
   const OH = globalThis.ohneHaken;
   if (OH.createTourOverlay) return;
-  const {dom} = OH;
-  const {el} = dom;
+  const {dom, dom: {el}} = OH;
 
   const MARGIN = 8; // px kept free at the window's edges
   const CSS = `
