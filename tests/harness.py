@@ -861,9 +861,11 @@ START_BUTTON = ("const h = [...document.querySelectorAll('#ohne-haken-panel')].f
                 " hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === h};")
 
 
-def start_tour(browser, path: str):
-    """Open `path` and press the panel's "Zum Formular führen" once the panel has placed itself."""
-    browser.open(path)
+def start_tour(browser, path: str | None):
+    """Open `path` (None: the page open now) and press the panel's "Zum Formular führen" once the
+    panel has placed itself."""
+    if path is not None:
+        browser.open(path)
     browser.panel()
 
     def in_view() -> bool:

@@ -112,7 +112,7 @@
     actions: {
       clearAll: () => engine.clearAll(),
       undo: () => engine.undo(),
-      startTour: tourAvailable ? () => loadTour().then((loaded) => loaded?.start()) : null,
+      startTour: tourAvailable ? (button) => loadTour().then((loaded) => loaded?.start(undefined, button)) : null, // the button pressed: the focus may move while tour.js loads
       declineCookies,
       makeReport,
     },
@@ -231,8 +231,12 @@
      *  button would, which takes the focus (the walkthrough gives it back there when it ends). */
     async fromLauncher(action) {
       await firstScan; // the panel is drawn (and the launcher gone) once the first scan is done
-      panel.host.shadowRoot.querySelector(`[data-action="${CSS.escape(action)}"]`)?.focus({preventScroll: true});
-      return handle({type: action === "start-tour" ? "startTour" : "showReport"});
+      const button = panel.host.shadowRoot.querySelector(`[data-action="${CSS.escape(action)}"]`);
+      button?.focus({preventScroll: true});
+      if (action !== "start-tour") return handle({type: "showReport"});
+      // The walkthrough remembers this button, not whatever has the focus once tour.js has loaded.
+      await (await loadTour())?.start(undefined, button);
+      return status();
     },
   };
 

@@ -129,7 +129,7 @@
     }
     on(clearButton, () => actions.clearAll());
     on(undoButton, () => actions.undo());
-    if (actions.startTour) on(tourButton, () => actions.startTour());
+    if (actions.startTour) on(tourButton, () => actions.startTour(tourButton));
     else tourButton.hidden = true; // a site without a walkthrough (a page checked on request)
     on(cookieButton, () => actions.declineCookies());
     on(showSave, () => {

@@ -89,6 +89,21 @@
       if (stop()) returnFocus(lastTarget); // Esc, Close or Fertig: the focus was in the popover
     }
 
+    /** The element to give the focus back to at the end, and its action when it is a button of
+     *  Ohne Haken's panel or launcher (that element may be replaced meanwhile: found again by action).
+     *  Started again while it runs (the popup, a second press), the focus may be in the popover:
+     *  that is no opener, the first one is kept. */
+    function remember(element) {
+      if (!element || element === doc.body || element === doc.documentElement) {
+        if (!state) opener = openerAction = null;
+        return;
+      }
+      const host = element.getRootNode().host || element;
+      if (host.id === "ohne-haken-tour") return; // our own popover: keep what started it
+      opener = element;
+      openerAction = host.id === "ohne-haken-panel" ? element.getAttribute("data-action") : null; // panel or launcher
+    }
+
     /** The keyboard focus goes back to what started the walkthrough (or, when the sentinel's launcher
      *  that started it has made way for the panel, the panel's same button), else to the step's
      *  target, else to the panel's walkthrough button; never lost to the page's body. */
@@ -311,12 +326,12 @@
       scheduleDecide();
     });
 
-    /** Start `flowName` if it belongs here, else the flow that fits this page best (the default on a tie). */
-    function start(flowName) {
+    /** Start `flowName` if it belongs here, else the flow that fits this page best (the default on a tie).
+     *  `from`: the element that asked (the panel's button, known when it was pressed: the focus may
+     *  have moved while tour.js loaded); by default whatever has the focus now. */
+    function start(flowName, from = OH.deepActive(doc)) {
       if (!OH.alive()) return false;
-      const active = OH.deepActive(doc);
-      opener = active && active !== doc.body && active !== doc.documentElement ? active : null;
-      openerAction = opener?.getRootNode().host?.id === "ohne-haken-panel" ? opener.getAttribute("data-action") : null; // panel or launcher
+      remember(from);
       const fit = (flow) => {
         const matches = page.matchingSteps(flow, -1);
         const index = OH.tourPage.strongest(matches);
