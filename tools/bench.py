@@ -189,7 +189,7 @@ def start_plain(name: str, dist: Path, port: int):
     start = harness.start_firefox if name == "firefox" else harness.start_chromium
     with mock.patch.object(webdriver.Firefox, "install_addon", lambda *_a, **_k: None), \
          mock.patch.object(WebExtension, "install", lambda *_a, **_k: {"extension": "none"}):
-        driver, base = start(dist)
+        driver, base = start(dist, port)
     return harness.Browser(name, driver, base, port)
 
 
