@@ -30,12 +30,12 @@
   const api = globalThis.browser ?? globalThis.chrome;
 
   const slices = []; // [start, duration, kind]
-  const counts = {load: 0, timeout: 0, interval: 0, frame: 0, idle: 0, observer: 0, event: 0, api: 0};
+  const counts = {load: 0, timeout: 0, interval: 0, frame: 0, idle: 0, observer: 0, event: 0, api: 0, yield: 0};
   const pending = new Map(); // timer handle -> kind, while it may still fire
   const files = []; // [file, end time] of each content script's evaluation
   const phases = {}; // name -> [calls, ms]: where the time goes (engine start, panel, walks)
   const phased = new Set();
-  const walkStarts = []; // where the engine's tree walks started (dom.walkRoots, dom.deepQueryAll)
+  const walkStarts = []; // where the engine's tree walks started (dom.rootsUnder, walkRoots, deepQueryAll)
   let open = false; // inside a timed entry point (until its microtasks have run)
   let lastEnd = 0; // end of the last timed entry point
   let loadMs = 0; // evaluating content scripts, all told
@@ -144,6 +144,15 @@
     return removeListener.call(this, type, listenerWrappers.get(listener) || listener, options);
   };
 
+  // ---- scheduler.yield(): the engine's scans in slices go on after it, in a task of their own
+  const scheduler = globalThis.scheduler;
+  if (typeof scheduler?.yield === "function") {
+    const yieldOriginal = scheduler.yield.bind(scheduler);
+    // The continuation of `await scheduler.yield()` runs right after this callback, in the
+    // microtasks that timed() waits for.
+    scheduler.yield = () => yieldOriginal().then(timed("yield", () => {}));
+  }
+
   // ---- the extension API: events and answers ------------------------------------------
   function wrapMethod(owner, name) {
     const original = owner?.[name];
@@ -247,6 +256,9 @@
       return {started: true};
     },
     scanResult: () => scanResult,
+    /** The longest timed entry points since page time `since`: [start, ms, kind], longest first. */
+    longest: ({since = 0, count = 5}) => slices.filter(([start]) => start >= since)
+      .sort((a, b) => b[1] - a[1]).slice(0, count),
     /** main.js's engine: how many controls, how many still share data. */
     snapshot: () => {
       const s = engine.snapshot();
@@ -304,6 +316,11 @@
             return phase(`dom.${name}`, () => original(start, ...rest));
           };
         }
+        const rootsUnder = OH.dom.rootsUnder; // a generator (the engine's sliced walks): its start only
+        OH.dom.rootsUnder = (start, ...rest) => {
+          walkStarts.push(start);
+          return rootsUnder(start, ...rest);
+        };
       }
       if (OH?.createEngine && !createEngine) {
         createEngine = OH.createEngine;

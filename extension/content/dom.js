@@ -58,37 +58,47 @@
     "source, strong, g, use, b, em, small, table, tbody)";
 
   /** Shadow root of an element, open or closed (extension-only access where the browser offers it),
-   *  with the browser's accessor looked up once. */
+   *  with the browser's accessor looked up once. Chromium's accessor is an extension API call, the
+   *  most costly step of a walk: it is asked only for custom elements and empty elements, the
+   *  elements a closed root can be of use on (a built-in element with content of its own and a
+   *  closed root would hide that content; the sentinel decides by the same rule). */
   const shadowRootOf = (() => {
     if ("openOrClosedShadowRoot" in (document.documentElement ?? document.createElement("div"))) return (element) => element.openOrClosedShadowRoot || null; // Firefox
     const domApi = OH.api?.dom ?? globalThis.chrome?.dom;
     if (domApi?.openOrClosedShadowRoot) {
       return (element) => {
+        const open = element.shadowRoot;
+        if (open || !(element.localName.includes("-") || !element.firstChild)) return open;
         try {
           return domApi.openOrClosedShadowRoot(element); // Chromium
         } catch {
-          return element.shadowRoot;
+          return null;
         }
       };
     }
     return (element) => element.shadowRoot;
   })();
 
+  const WALK_PAUSE_EVERY = 256; // elements asked between two chances for the caller to pause
+
   /**
-   * Call visit(root) for `start` (a document, shadow root or element) and for every shadow
-   * root and same-origin frame document inside it. Returns the number of elements asked.
+   * Every root under `start` (a document, shadow root or element): `start` itself, every shadow
+   * root and every same-origin frame document inside it, as a generator. It yields null now and
+   * then while it asks the elements of a large root for theirs, so a caller working in slices
+   * can give the page its turn (engine-core.js). `count(n)` hears how many elements were asked.
    */
-  function walkRoots(start, visit, onFrame) {
+  function* rootsUnder(start, onFrame, count) {
     const stack = [start];
-    let walked = 0;
     while (stack.length) {
       const root = stack.pop();
       if (root.nodeType === 1 && isOwn(root)) continue;
-      visit(root);
+      yield root;
       const elements = root.querySelectorAll(MAY_HOST_SELECTOR);
-      walked += elements.length;
+      if (count) count(elements.length);
       const hosts = root.nodeType === 1 ? [root, ...elements] : elements;
+      let asked = 0;
       for (const element of hosts) {
+        if (++asked % WALK_PAUSE_EVERY === 0) yield null;
         if (isOwn(element)) continue;
         const shadow = shadowRootOf(element);
         if (shadow) stack.push(shadow);
@@ -104,6 +114,17 @@
         }
       }
     }
+  }
+
+  /**
+   * Call visit(root) for `start` (a document, shadow root or element) and for every shadow
+   * root and same-origin frame document inside it, at once. Returns the number of elements asked.
+   */
+  function walkRoots(start, visit, onFrame) {
+    let walked = 0;
+    for (const root of rootsUnder(start, onFrame, (n) => {
+      walked += n;
+    })) if (root) visit(root);
     return walked;
   }
 
@@ -324,7 +345,7 @@
   }
 
   OH.dom = {
-    CONTROL_SELECTOR, ownHost, removeStaleUi, parentOf, isOwn, insideOwn, walkRoots, deepQueryAll, textOf,
+    CONTROL_SELECTOR, ownHost, removeStaleUi, parentOf, isOwn, insideOwn, rootsUnder, walkRoots, deepQueryAll, textOf,
     accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, el, MAX_DEPTH,
   };
 })();

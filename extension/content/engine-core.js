@@ -33,7 +33,8 @@
     }
     return new Promise((resolve) => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve();
+      channel.port1.addEventListener("message", () => resolve(), {once: true});
+      channel.port1.start();
       channel.port2.postMessage(null);
     });
   }
@@ -64,10 +65,15 @@
 
     // ---- finding ---------------------------------------------------------------------
 
-    /** Every question under `start` (each once), with its adapter; one at a time (scans pause between them). */
+    /** Every question under `start` (each once), with its adapter; one at a time (scans pause
+     *  between them). null: a pause inside the walk of a large page. */
     function* questionsUnder(start) {
       const seen = new Set();
       for (const element of watcher.find(start, shapes.selector())) {
+        if (element === null) {
+          yield null;
+          continue;
+        }
         if (dom.insideOwn(element)) continue;
         const adapter = shapes.of(element);
         const question = adapter?.question(element, ctx);
@@ -103,8 +109,10 @@
       recorder.newScan();
       const fresh = [];
       for (const start of starts) {
-        for (const [question, adapter] of questionsUnder(start)) {
+        for (const found of questionsUnder(start)) {
           yield;
+          if (!found) continue;
+          const [question, adapter] = found;
           if (candidates.has(question) || ignored.has(question) || !question.isConnected) continue;
           if (!recorder.worthDescribing(question)) { // before any layout read: most boxes of a data table end here
             ignored.add(question);
@@ -346,7 +354,11 @@
     }
 
     /** The user's own words (issue 16): every question is classified again with them, at once. */
+    let userTerms = "[]";
     function setUserTerms(terms) {
+      const given = JSON.stringify(terms || []);
+      if (given === userTerms) return; // the same words (most often none): nothing to look at again
+      userTerms = given;
       recorder.setUserTerms(terms);
       ignored.clear(); // filtered out without these words: looked at again by the next scan
       if (busy || stopped || !watcher.roots.length) return; // not started, or a run keeps its plan: the next scan uses them
@@ -354,9 +366,11 @@
       records.clear();
       candidates.clear();
       recorder.resetKeys([]);
-      scan(doc);
-      findSaveButton();
-      update();
+      scanInSlices([doc]).then(() => { // in slices, as the first scan: no long task on a large page
+        if (stopped) return;
+        findSaveButton();
+        update();
+      });
     }
 
     return {start, stop, clearAll, undo, snapshot, setUserTerms, rescan: () => {

@@ -114,18 +114,23 @@
       }
     }
 
-    /** Every element under `start` matching `selector`, each root observed on the way. */
-    function find(start, selector) {
-      const found = [];
-      dom.walkRoots(start, (root) => {
+    /**
+     * Every element under `start` matching `selector`, each root observed on the way, as a
+     * generator; null now and then inside a large root, where a scan in slices may pause.
+     */
+    function* find(start, selector) {
+      for (const root of dom.rootsUnder(start, watchFrame)) {
+        if (root === null) {
+          yield null;
+          continue;
+        }
         if (root.nodeType !== 1) observe(root);
-        if (root.nodeType === 1 && root.matches(selector)) found.push(root);
-        for (const element of root.querySelectorAll(selector)) found.push(element);
+        if (root.nodeType === 1 && root.matches(selector)) yield root;
         for (const element of root.querySelectorAll(":not(:defined)")) {
           if (!dom.isOwn(element)) awaitDefinition(element); // the marks layer is never defined: no timers for it
         }
-      }, watchFrame);
-      return found;
+        yield* root.querySelectorAll(selector);
+      }
     }
 
     function prune() {

@@ -142,7 +142,7 @@
     userTerms = USER_TERMS.valid(value);
     engine.setUserTerms(userTerms);
   }
-  OH.api.storage.local.get(USER_TERMS.KEY).then((stored) => applyUserTerms(stored[USER_TERMS.KEY]), () => {});
+  const termsRead = OH.api.storage.local.get(USER_TERMS.KEY).then((stored) => applyUserTerms(stored[USER_TERMS.KEY]), () => {});
   OH.api.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && USER_TERMS.KEY in changes && OH.alive()) applyUserTerms(changes[USER_TERMS.KEY].newValue);
   });
@@ -153,7 +153,8 @@
   function startEngine() {
     if (engineStarted) return;
     engineStarted = true;
-    engine.start().then(engineScanned); // the first scan runs in slices (engine-core.js)
+    // With the user's own words already known: they would otherwise make the engine look again.
+    termsRead.then(() => engine.start()).then(engineScanned); // the first scan runs in slices (engine-core.js)
   }
   if (document.readyState === "complete") {
     startEngine();
