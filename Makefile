@@ -14,7 +14,7 @@ TOOLS := scripts/ensure-tools.sh
 .PHONY: build test test-unit test-browser lint check clean bench demo screenshots release
 
 build:
-	@$(TOOLS) python
+	@$(TOOLS) python node
 	@$(PY) build.py
 
 check:
@@ -37,19 +37,19 @@ lint:
 	@$(PY) tools/web_ext_lint.py dist/firefox
 
 demo:
-	@$(TOOLS) python browsers
+	@$(TOOLS) python browsers node
 	@$(PY) tools/demo.py $(if $(DU),--du)
 
 screenshots:
-	@$(TOOLS) python browsers
+	@$(TOOLS) python browsers node
 	@$(PY) tools/demo.py --screenshots docs/screenshots
 
 release:
-	@$(TOOLS) python browsers
+	@$(TOOLS) python browsers node
 	@$(PY) tools/release.py
 
 bench:
-	@$(TOOLS) python browsers
+	@$(TOOLS) python browsers node
 	@$(PY) tools/bench.py
 
 clean:

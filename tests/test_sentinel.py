@@ -1,4 +1,4 @@
-"""The sentinel (content/sentinel.js, docs/SENTINEL.md): only three small files on every page; the
+"""The sentinel (content/sentinel.js, docs/SENTINEL.md): only one small file on every page; the
 engine is injected where a candidate control is, however hidden, or when the user asks."""
 
 from __future__ import annotations

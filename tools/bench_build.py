@@ -24,8 +24,10 @@ def add_files(dest: Path, manifest: dict, target: str) -> None:
     """Copy the probe and let every content script (those of the manifest and those injected on
     demand) tell it when its evaluation starts and ends."""
     shutil.copy2(PROBE, dest / PROBE_OUTPUT)
+    # Before build.py bundles them (BUNDLES): each file is timed on its own inside its bundle.
     listed = {dest / name for script in manifest.get("content_scripts", []) for name in script["js"]}
-    for path in sorted(set((dest / "content").glob("*.js")) | listed):
+    sources = set((dest / "content").glob("*.js")) | {dest / "shared" / "common.js"}
+    for path in sorted(sources | {path for path in listed if path.is_file()}):
         name = path.relative_to(dest).as_posix()
         if name == PROBE_OUTPUT:
             continue

@@ -28,15 +28,11 @@ const api = globalThis.browser ?? globalThis.chrome;
 // loadTour: the walkthrough's script is injected only into pages that run one.
 // loadEngine: the sentinel (content/sentinel.js) has the engine injected where it is needed.
 const CONTENT_SCRIPT_MESSAGES = new Set(["reportCount", "claimTourStart", "openPortal", "loadTour", "loadEngine"]);
-const TOUR_SCRIPTS = ["content/tour-page.js", "content/tour-overlay.js", "content/tour.js"]; // in this order
-// The engine and the panel, in this order, after the manifest's content scripts (namespace.js,
-// sites-data.js, sentinel.js); main.js last. tools/bench.py reads this list.
-const ENGINE_SCRIPTS = ["content/rules-data.js", "content/text.js", "content/dom.js", "content/labels.js", "content/classify.js",
-  "content/highlight.js", "content/engine-shapes.js", "content/shape-checkbox.js", "content/shape-radio.js",
-  "content/shape-pressed.js", "content/shape-select.js", "content/shape-disclosure.js", "content/engine-find.js",
-  "content/engine-classify.js", "content/engine-buttons.js", "content/engine-act.js", "content/engine-core.js",
-  "content/report.js", "content/report-view.js", "content/panel.js", "content/cookies.js", "content/user-terms.js", "content/main.js"];
-const ENGINE_FILES_PER_TASK = 6;
+// Built by build.py (BUNDLES): the walkthrough's files, and the engine's and the panel's (main.js
+// last), each joined and minified into one file. The manifest's content script (bundles/page.js:
+// common.js, namespace.js, sites-data.js, sentinel.js) has run before either comes.
+const TOUR_SCRIPTS = ["bundles/tour.js"];
+const ENGINE_SCRIPTS = ["bundles/engine.js"];
 const PENDING_KEY = globalThis.ohneHakenCommon.SESSION_KEYS.pendingTour; // storage.session: tabs opened to start a walkthrough
 const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
@@ -122,11 +118,7 @@ const HANDLERS = {
   async loadEngine(message, sender) {
     const tabId = sender.tab?.id;
     if (tabId === undefined || sender.frameId !== 0) return false;
-    // A few files per injection: each is evaluated in a task of its own, so the page gets its
-    // turn in between (all 23 at once made one long task).
-    for (let i = 0; i < ENGINE_SCRIPTS.length; i += ENGINE_FILES_PER_TASK) {
-      await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: ENGINE_SCRIPTS.slice(i, i + ENGINE_FILES_PER_TASK)});
-    }
+    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: ENGINE_SCRIPTS});
     return true;
   },
 

@@ -1,5 +1,5 @@
 /*
- * Entry point of the engine (the last of ENGINE_SCRIPTS, which the background injects when the
+ * Entry point of the engine (the last file of bundles/engine.js, which the background injects when the
  * sentinel, content/sentinel.js, asks for them): pick the vocabulary for this site, start the
  * engine, show the panel (it replaces the sentinel's launcher), and resume a walkthrough if one
  * is running (or start one the toolbar popup asked for when it opened this tab). Answers the

@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+import build  # noqa: E402  (BUNDLES)
+
 PROBE = "content/bench-probe.js"
 
 
@@ -28,8 +31,11 @@ def test_bench_build_runs_the_probe_first_and_hears_from_every_script(tmp_path: 
         scripts = json.loads((tmp_path / target / "manifest.json").read_text())["content_scripts"][0]["js"]
         assert scripts[0] == PROBE
         assert (tmp_path / target / PROBE).read_text() == (ROOT / "tools" / "bench-probe.js").read_text()
-        for name in scripts[1:]:
-            assert (tmp_path / target / name).read_text().rstrip().endswith(f'ohneHakenBench?.after("{name}");')
+        assert scripts[1:] == ["bundles/page.js"]
+        for bundle, files in build.BUNDLES.items():
+            code = (tmp_path / target / bundle).read_text()
+            for name in files:
+                assert f'ohneHakenBench?.before("{name}")' in code and f'ohneHakenBench?.after("{name}")' in code
 
 
 def test_release_build_has_no_probe(tmp_path: Path):
@@ -38,4 +44,4 @@ def test_release_build_has_no_probe(tmp_path: Path):
         scripts = json.loads((tmp_path / target / "manifest.json").read_text())["content_scripts"][0]["js"]
         assert PROBE not in scripts
         assert not (tmp_path / target / PROBE).exists()
-        assert all("ohneHakenBench" not in (tmp_path / target / name).read_text() for name in scripts)
+        assert all("ohneHakenBench" not in (tmp_path / target / name).read_text() for name in [*scripts, *build.BUNDLES])

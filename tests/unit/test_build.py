@@ -25,6 +25,7 @@ def project(tmp_path: Path) -> Path:
             shutil.copytree(source, tmp_path / name)
         else:
             shutil.copy2(source, tmp_path / name)
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")  # the pinned esbuild
     return tmp_path
 
 
@@ -229,3 +230,54 @@ def test_bad_input_stops_the_build_and_keeps_dist(project, case):
     assert tree_digest(project / "dist") == before
     assert not list(project.glob(".dist-*")), "staging folders must be cleaned up"
     assert run_build(project, "--check").returncode == 1
+
+
+def break_script_syntax(p):
+    path = p / "extension" / "content" / "labels.js"
+    lines = path.read_text().splitlines()
+    lines.insert(9, "  const broken = (;")  # becomes line 10
+    path.write_text("\n".join(lines) + "\n")
+
+
+def remove_esbuild(p):
+    (p / "node_modules").unlink()
+
+
+BAD_SCRIPTS = {
+    "syntax error in a bundled script": (break_script_syntax, "extension/content/labels.js", "line 10, column 19",
+                                         "bundling bundles/engine.js"),
+    "esbuild missing": (remove_esbuild, "node_modules/.bin/esbuild", "", "run `scripts/ensure-tools.sh node`"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SCRIPTS, ids=list(BAD_SCRIPTS))
+def test_a_script_that_does_not_bundle_stops_the_build_and_keeps_dist(project, case):
+    """The scripts are joined and minified by esbuild (BUNDLES in build.py): an error names the
+    source file and its line, not the bundle's, and dist/ stays as it was."""
+    breaker, file, place, reason = BAD_SCRIPTS[case]
+    assert run_build(project).returncode == 0
+    before = tree_digest(project / "dist")
+    breaker(project)
+    result = run_build(project)
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert message.startswith(f"build.py: error: {file}") and "\n" not in message, message
+    assert place in message and reason in message, message
+    assert tree_digest(project / "dist") == before
+
+
+def test_bundles_replace_their_files_except_where_a_page_loads_them(project):
+    """Web pages get one minified file per bundle; the popup's own scripts stay as they are."""
+    sys.path.insert(0, str(ROOT))
+    import build
+    assert run_build(project).returncode == 0
+    for target in ("firefox", "chromium"):
+        folder = project / "dist" / target
+        assert manifest(project, target)["content_scripts"][0]["js"] == ["bundles/page.js"]
+        for name, files in build.BUNDLES.items():
+            paths = [ROOT / "extension" / file for file in files]
+            sources = sum(len(path.read_bytes()) for path in paths if path.is_file())
+            assert len((folder / name).read_bytes()) < 0.6 * sources, f"{name} is not minified"
+        packaged = {p.relative_to(folder).as_posix() for p in folder.rglob("*.js")}
+        assert "content/sentinel.js" not in packaged and "content/engine-core.js" not in packaged
+        assert {"shared/common.js", "content/rules-data.js", "content/user-terms.js"} <= packaged  # the popup's
