@@ -56,6 +56,7 @@
     let stopped = false;
     let scanning = Promise.resolve(); // the scan in slices running now, if any
     let lastRun = null; // {changes: [{key, from}], failed, confirmed}
+    let recordedCount = 0; // questions recorded so far (a batch that adds none redraws nothing)
     const removers = [];
 
     const watcher = OH.createWatcher({doc, onBatch: flush});
@@ -138,6 +139,7 @@
         const record = recorder.record(question, adapter, chains, opener);
         if (!record) continue;
         records.set(question, record);
+        recordedCount++;
         added.push(record);
       }
       // Writes after all reads: a mark between two layout reads would force a layout each time.
@@ -175,8 +177,9 @@
       findSaveButton();
     }
 
-    function flush({nodes, visibility}) {
+    function flush({nodes, visibility, refresh}) {
       if (stopped) return;
+      const recorded = recordedCount;
       if (visibility) recheckVisibility(nodes);
       const removed = [...records.keys()].some((element) => !element.isConnected);
       if (removed) prune();
@@ -187,8 +190,12 @@
       }
       scanInSlices(starts).then(() => {
         if (stopped) return;
-        findSaveButton();
-        update();
+        if (refresh || visibility || removed || recordedCount !== recorded || (records.size && !saveButton)) {
+          findSaveButton();
+          update();
+        } else {
+          highlighter.reposition(); // only content without questions came: the marks may have moved, nothing else
+        }
       });
     }
 

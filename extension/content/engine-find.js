@@ -30,9 +30,9 @@
   }
 
   /**
-   * onBatch({nodes, visibility}) is called after each debounced burst: `nodes` added or changed
-   * (connected elements), `visibility` true when something may have been shown or hidden; an
-   * empty batch means "states may have changed, refresh".
+   * onBatch({nodes, visibility, refresh}) is called after each debounced burst: `nodes` added or changed
+   * (connected elements), `visibility` true when something may have been shown or hidden,
+   * `refresh` true when states may have changed or something was removed.
    */
   function createWatcher({doc, onBatch}) {
     const observedRoots = new WeakSet();
@@ -149,7 +149,10 @@
             relevant = true;
             if (node.nodeType === 1) pending.push(node);
           }
-          if (!relevant) relevant = [...mutation.removedNodes].some((node) => !dom.isOwn(node));
+          if ([...mutation.removedNodes].some((node) => !dom.isOwn(node))) {
+            pending.push(null); // something went: the questions and the save button are looked at again
+            relevant = true;
+          }
         } else if (mutation.attributeName === "role" || mutation.attributeName === "type") {
           pending.push(mutation.target);
           relevant = true;
@@ -189,6 +192,7 @@
       onBatch({
         nodes: batch.filter((node) => node && node !== VISIBILITY && node.isConnected),
         visibility: batch.includes(VISIBILITY),
+        refresh: batch.includes(null),
       });
     }
 

@@ -252,9 +252,14 @@
     launcher?.host.remove();
   });
 
-  if (!installed || look(document)) {
-    loadEngine(); // injected on request, or candidates there
-  } else { // the launcher only where the panel does not come at once
-    Promise.all([claim, running]).then(([claimed, isRunning]) => (claimed || isRunning ? loadEngine() : showLauncher()));
-  }
+  // The first look waits for the load event (then a task of its own): nothing of it counts
+  // towards the page's load time, and the engine's scan would wait for load anyway.
+  loaded.then(() => setTimeout(() => {
+    if (!OH.alive()) return; // this copy was retired meanwhile (extension reloaded)
+    if (!installed || look(document)) {
+      loadEngine(); // injected on request, or candidates there
+    } else { // the launcher only where the panel does not come at once
+      Promise.all([claim, running]).then(([claimed, isRunning]) => (claimed || isRunning ? loadEngine() : showLauncher()));
+    }
+  }, 0));
 })();
