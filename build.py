@@ -279,7 +279,8 @@ def load_variant(path: Path):
     return module
 
 
-def assemble(target: str, dest: Path, ext_dir: Path, manifest: dict, rules: dict, *, variant=None) -> None:
+def assemble(target: str, dest: Path, ext_dir: Path, manifest: dict, rules: dict, *, variant=None,
+             readable: bool = False) -> None:
     shutil.copytree(ext_dir, dest, ignore=shutil.ignore_patterns(".*", "__pycache__"))
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     data = json.dumps(rules, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -295,14 +296,14 @@ def assemble(target: str, dest: Path, ext_dir: Path, manifest: dict, rules: dict
         encoding="utf-8")
     if variant is not None:
         variant.add_files(dest, manifest, target)
-    bundle(target, dest, manifest)
+    bundle(target, dest, manifest, readable)
     for name in manifest_files(manifest):
         if not (dest / name).is_file():
             raise BuildError(ROOT / "manifest.template.json", f"for {target}",
                              f"the manifest names '{name}', which extension/ does not have")
 
 
-def minify(parts: list[tuple[str, str]], target: str, name: str) -> bytes:
+def minify(parts: list[tuple[str, str]], target: str, name: str, readable: bool = False) -> bytes:
     """Join one bundle's files ([(file, text)]) and minify them with the pinned esbuild
     (deterministic: the same input and version give the same bytes). An error names the file
     and line it is in."""
@@ -314,7 +315,8 @@ def minify(parts: list[tuple[str, str]], target: str, name: str) -> bytes:
         starts.append((line, file))
         line += text.count("\n") + 1
     source = "\n".join(text for _file, text in parts)
-    result = subprocess.run([str(ESBUILD), "--minify", f"--target={ESBUILD_TARGET[target]}", "--charset=utf8",
+    minifying = [] if readable else ["--minify"]
+    result = subprocess.run([str(ESBUILD), *minifying, f"--target={ESBUILD_TARGET[target]}", "--charset=utf8",
                              "--legal-comments=none", "--log-level=error", "--color=false", f"--sourcefile={name}"],
                             input=source.encode("utf-8"), capture_output=True, check=False)
     if result.returncode != 0:
@@ -343,7 +345,7 @@ def page_scripts(dest: Path) -> set[str]:
     return found
 
 
-def bundle(target: str, dest: Path, manifest: dict) -> None:
+def bundle(target: str, dest: Path, manifest: dict, readable: bool = False) -> None:
     """Write BUNDLES into `dest` and drop their files unless something else loads them."""
     keep = set(page_scripts(dest)) | set(manifest_files(manifest))
     for name, files in BUNDLES.items():
@@ -357,7 +359,7 @@ def bundle(target: str, dest: Path, manifest: dict) -> None:
             parts.append((file, f"{path.read_text(encoding='utf-8')}\n;"))
         out = dest / name
         out.parent.mkdir(parents=True, exist_ok=True)
-        code = minify(parts, target, name)
+        code = minify(parts, target, name, readable)
         banner = (f"{GENERATED_BANNER} (BUNDLES): {', '.join(files)}, joined and minified by esbuild "
                   f"{esbuild_version()}; their source is extension/ (the release's source archive).\n")
         out.write_bytes(banner.encode("utf-8") + code)
@@ -377,7 +379,7 @@ def package(source: Path, archive: Path) -> None:
             zf.writestr(info, path.read_bytes(), compresslevel=9)
 
 
-def build(targets, out: Path, check: bool, log, variant=None) -> dict:
+def build(targets, out: Path, check: bool, log, *, variant=None, readable: bool = False) -> dict:
     started = time.perf_counter()
     dist = (ROOT / "dist").resolve()
     if variant is not None and (out.resolve() == dist or dist in out.resolve().parents):
@@ -401,7 +403,7 @@ def build(targets, out: Path, check: bool, log, variant=None) -> dict:
     try:
         produced = []
         for target in targets:
-            assemble(target, staging / target, ext_dir, manifests[target], rules, variant=variant)
+            assemble(target, staging / target, ext_dir, manifests[target], rules, variant=variant, readable=readable)
             log(2, f"{target}: copied extension/, wrote manifest.json and {RULES_OUTPUT}")
             archive = f"ohne-haken-{version}-{target}.{PACKAGE_SUFFIX[target]}"
             package(staging / target, staging / archive)
@@ -442,6 +444,8 @@ def main(argv=None) -> int:
     parser.add_argument("--variant", type=Path, metavar="FILE",
                         help="a build variant for tools and tests (a Python file, see load_variant); "
                              "needs --out, never writes dist/")
+    parser.add_argument("--no-minify", action="store_true",
+                        help="join the bundles without minifying them (readable stack traces and profiles while developing)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each step")
     args = parser.parse_args(argv)
@@ -455,7 +459,7 @@ def main(argv=None) -> int:
     try:
         variant_path = BENCH_VARIANT if args.bench else args.variant
         variant = load_variant(variant_path.resolve()) if variant_path else None
-        build(targets, args.out.resolve(), args.check, log, variant=variant)
+        build(targets, args.out.resolve(), args.check, log, variant=variant, readable=args.no_minify)
     except BuildError as err:
         print(f"build.py: error: {err}", file=sys.stderr)
         return 1

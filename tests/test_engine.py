@@ -91,3 +91,6 @@ def test_one_click(browser, case):
     browser.wait(lambda: browser.page_state() == case["initial"], timeout=5,
                  message=f"state after undo: {browser.page_state()} != {case['initial']}")
     assert browser.submitted() == 0
+    if "opened" in case:  # undo puts the page back: the sections the clear opened are closed again
+        browser.wait(lambda: browser.js("return window.__fixture.opened()") == [],
+                     message=f"still open after undo: {browser.js('return window.__fixture.opened()')}")

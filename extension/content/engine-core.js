@@ -23,22 +23,6 @@
   const FULL_RESCAN_AT = 300; // more added nodes than this in one batch: scan the document once
   const SLICE_MS = 8; // longest piece of a scan before the page gets its turn
 
-  /** Let the page run (input, rendering, its own tasks) before going on. */
-  function yieldToPage() {
-    try {
-      const scheduler = globalThis.scheduler;
-      if (typeof scheduler?.yield === "function") return scheduler.yield();
-    } catch {
-      // not offered to content scripts here: a task of our own
-    }
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.addEventListener("message", () => resolve(), {once: true});
-      channel.port1.start();
-      channel.port2.postMessage(null);
-    });
-  }
-
   function createEngine({vocabulary, doc = document, onUpdate = () => {}}) {
     const saveNames = vocabulary.save || [];
     const highlighter = OH.createHighlighter(doc);
@@ -57,6 +41,7 @@
     let scanning = Promise.resolve(); // the scan in slices running now, if any
     let lastRun = null; // {changes: [{key, from}], failed, confirmed}
     let recordedCount = 0; // questions recorded so far (a batch that adds none redraws nothing)
+    let openedByClear = []; // summaries and disclosure buttons the last clear pressed: undo closes their sections again
     const removers = [];
 
     const watcher = OH.createWatcher({doc, onBatch: flush});
@@ -162,7 +147,7 @@
         let sliceEnd = performance.now() + SLICE_MS;
         while (!stopped && !steps.next().done) {
           if (performance.now() < sliceEnd) continue;
-          await yieldToPage();
+          await OH.yieldToPage();
           sliceEnd = performance.now() + SLICE_MS;
         }
       });
@@ -309,6 +294,7 @@
       const report = await run(plan, engineButtons.openDialogsIn(watcher.roots));
       if (stopped) return null;
       const changed = plan.filter(({key}) => report.done.includes(key) && !report.failed.has(key));
+      openedByClear = report.opened;
       lastRun = {kind: "clear", changes: changed.map(({key, from}) => ({key, from})), failed: report.failures, confirmed: report.confirmed};
       update();
       return lastRun;
@@ -321,9 +307,21 @@
         .filter(({from}) => from !== null).map(({key, from}) => ({key, wanted: from}));
       const report = await run(plan, engineButtons.openDialogs(doc));
       if (stopped) return null;
+      closeOpened();
       lastRun = {kind: "undo", changes: [], restored: report.done.length, failed: report.failures, confirmed: report.confirmed};
       update();
       return lastRun;
+    }
+
+    /** Close again what the last clear opened (innermost first), as the user would: its own opener. */
+    function closeOpened() {
+      for (const opener of openedByClear.reverse()) {
+        if (!opener.isConnected) continue;
+        const open = opener.tagName === "SUMMARY" ? opener.parentElement?.open : opener.getAttribute("aria-expanded") === "true";
+        if (open) opener.click();
+      }
+      openedByClear = [];
+      rescanAll();
     }
 
     function listen(target, type, handler, options) {
