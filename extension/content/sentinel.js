@@ -82,7 +82,13 @@
       }
       if (root.querySelector(CANDIDATES) || bannerIn(root)) return true;
       for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
-      for (const element of root.querySelectorAll(MAY_HOST)) goInside(element, stack);
+      // The one step per element of a page: an indexed loop, frames found by their own query.
+      const hosts = root.querySelectorAll(MAY_HOST);
+      for (let i = 0, count = hosts.length; i < count; i++) {
+        const shadow = shadowRootOf(hosts[i]);
+        if (shadow) stack.push(shadow);
+      }
+      for (const frame of root.querySelectorAll("iframe,frame")) enterFrame(frame, stack);
     }
     return false;
   }
@@ -90,7 +96,10 @@
   function goInside(element, stack) {
     const shadow = shadowRootOf(element);
     if (shadow) stack.push(shadow);
-    if (element.tagName !== "IFRAME" && element.tagName !== "FRAME") return;
+    if (element.tagName === "IFRAME" || element.tagName === "FRAME") enterFrame(element, stack);
+  }
+
+  function enterFrame(element, stack) {
     if (!frames.has(element)) {
       frames.add(element);
       element.addEventListener("load", () => check([element]));
