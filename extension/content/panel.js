@@ -234,12 +234,24 @@
       placeClear(rects);
     }
 
-    /** Whether the panel (or its handle) fits a corner without covering any of rects. */
+    /** Whether the panel (or its handle) fits a corner without covering any of rects. Its box
+     *  is read once and moved to each corner by arithmetic: one layout, not one per corner. */
     function placeClear(rects) {
+      if (!rects.length) {
+        placeAt(...CORNERS[0]);
+        return true;
+      }
+      placeAt(...CORNERS[0]);
+      const {width, height} = host.getBoundingClientRect();
+      const view = {width: doc.documentElement.clientWidth || doc.defaultView.innerWidth,
+        height: doc.documentElement.clientHeight || doc.defaultView.innerHeight};
       for (const [side, edge] of CORNERS) {
-        placeAt(side, edge);
-        const box = host.getBoundingClientRect();
-        if (!rects.some((rect) => overlaps(box, rect))) return true;
+        const left = side === "left" ? 8 : view.width - 8 - width;
+        const top = edge === "top" ? 8 : view.height - 8 - height;
+        if (!rects.some((rect) => overlaps({left, top, right: left + width, bottom: top + height}, rect))) {
+          placeAt(side, edge);
+          return true;
+        }
       }
       return false;
     }
