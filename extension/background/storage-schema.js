@@ -4,8 +4,10 @@
  *
  *   schema 1 (0.1.0, no version key): tour {version: 1, flow, step, reached, updated,
  *            manualUrl, manualBest}, showLauncher, autoDeclineCookies
- *   schema 2: schemaVersion 2; tour {flow, step, reached, updated, manualPath, manualBest}:
- *            the path of a page only, never its full address (a query string can hold ids);
+ *   schema 2: schemaVersion 2; tour {flow, step, reached, updated, manualPath, manualBest,
+ *            formPath}: paths of pages only, never a full address (a query string can hold ids);
+ *            formPath (the consent form's page, where the clear step ran) is optional: absent
+ *            reads as null (content/tour.js), so no migration step;
  *            optional userTerms [{phrase, kind}], the user's own words (content/user-terms.js
  *            holds the key and validates; absent means none, so no migration step)
  *
