@@ -63,6 +63,7 @@ OUTSIDE = {
 QUIET_S = 0.4  # ScriptDuration unchanged this long (and at least MIN_WINDOW_S after load): the page is done
 MIN_WINDOW_S = 1.0
 FIREFOX_OUTSIDE = ("none", "table", "load")  # no CDP there: page load and readiness only
+EMPTY_SIDE = ("none", "load")  # also loaded with the control build (an empty content script, tools/bench_empty_build.py)
 MAX_WINDOW_S = 8.0
 QUIET_WINDOW_S = 3.0  # after the last idle run settled: how long to watch for extension callbacks
 SETTLE_MS = int(re.search(r"SETTLE_MS = (\d+)", (ROOT / "extension/content/engine-act.js").read_text()).group(1))
@@ -235,22 +236,25 @@ def load_once(browser, path: str, cdp: bool) -> dict:
     return figures
 
 
-def bench_outside(name: str, release: Path, port: int, runs: int) -> dict:
-    """Each page loaded alternately with the release build and without the extension."""
+def bench_outside(name: str, release: Path, empty: Path, port: int, runs: int) -> dict:
+    """Each page loaded alternately with the release build and without the extension; the pages
+    of EMPTY_SIDE also with the control build whose content script is empty (`empty`)."""
     cdp = name == "chromium"
-    browsers = {"with": harness.start_browser(name, release, port), "without": start_plain(name, release, port)}
-    results = {key: {"with": [], "without": []} for key in OUTSIDE}
+    browsers = {"with": harness.start_browser(name, release, port), "without": start_plain(name, release, port),
+                "empty": harness.start_browser(name, empty, port)}
+    results = {key: {"with": [], "without": [], "empty": []} for key in OUTSIDE}
     try:
         if not cdp:  # Chromium: per tab, in load_once
             for browser in browsers.values():
                 browser.driver.script.add_preload_script(f"() => {{ {WATCH_PAGE} }}")
         for run in range(runs):
-            order = ("with", "without") if run % 2 == 0 else ("without", "with")
+            order = ("with", "without", "empty") if run % 2 == 0 else ("empty", "without", "with")
             for key, (_title, path, _budget) in OUTSIDE.items():
                 if not cdp and key not in FIREFOX_OUTSIDE:
                     continue
                 for side in order:
-                    results[key][side].append(load_once(browsers[side], path, cdp))
+                    if side != "empty" or key in EMPTY_SIDE:
+                        results[key][side].append(load_once(browsers[side], path, cdp))
         if browsers["with"].errors:
             raise RuntimeError(f"content-script errors in {name}: {browsers['with'].errors}")
     finally:
@@ -264,6 +268,12 @@ def bench_outside(name: str, release: Path, port: int, runs: int) -> dict:
         page = {"load_with": stats([f["load"] for f in w]), "load_without": stats([f["load"] for f in wo]),
                 "elements": w[0]["elements"]}
         page["load_ratio"] = page["load_with"]["median"] / page["load_without"]["median"]
+        if sides["empty"]:
+            page["load_empty"] = stats([f["load"] for f in sides["empty"]])
+            page["load_ratio_empty"] = page["load_with"]["median"] / page["load_empty"]["median"]
+            if cdp:
+                page["script_empty"] = (statistics.median([f["script_ms"] for f in sides["empty"]])
+                                        - statistics.median([f["script_ms"] for f in wo]))
         readies = [f["ready"] - f["loadEnd"] for f in w if f["ready"] is not None]
         page["ready"] = stats(readies) if readies else None
         page["ready_missing"] = len(w) - len(readies)
@@ -414,7 +424,7 @@ SCENARIOS = (("scan", bench_scan), ("idle", bench_idle), ("mutations", bench_mut
 
 def bench_browser(name: str, release: Path, bench_dist: Path, port: int, runs: int) -> dict:
     started = time.monotonic()
-    outside = bench_outside(name, release, port, runs)
+    outside = bench_outside(name, release, bench_dist.parent / "empty", port, runs)
     print(f"  {name}: outside in {time.monotonic() - started:.0f} s", flush=True)
     browser = harness.start_browser(name, bench_dist, port)
     try:
@@ -484,6 +494,9 @@ def rows(results: dict, static: dict) -> list[tuple]:
              lambda r, page=page: f"{page(r)['script']:.1f} ms ({fmt(page(r)['script_with'], ' ms', 1)} / "
                                   f"{fmt(page(r)['script_without'], ' ms', 1)})",
              every(lambda r, page=page, budget=budget: page(r)["script"] <= budget) if budget else None, "script")
+        if key in EMPTY_SIDE:
+            line("  an empty content script instead (the browser's own cost of any content script; CDP, empty - without)", "",
+                 lambda r, page=page: f"{page(r)['script_empty']:.1f} ms")
         line(f"  long tasks of the extension, {title} (CDP)", f"none over {BUDGET['task_ms']:g} ms",
              lambda r, page=page: long_text(page(r)),
              every(lambda r, page=page: page(r)["long"]["median"] <= BUDGET["task_ms"]), "task")
@@ -501,11 +514,16 @@ def rows(results: dict, static: dict) -> list[tuple]:
          lambda r: f"{load(r)['load_ratio']:.3f} ({fmt(load(r)['load_with'], ' ms', 0)} / "
                    f"{fmt(load(r)['load_without'], ' ms', 0)})",
          every(lambda r: load(r)["load_ratio"] <= BUDGET["load_ratio"]), "load")
+    line("  page load, with the extension / with an empty content script instead (what is ours)", "",
+         lambda r: f"{load(r)['load_ratio_empty']:.3f} ({fmt(load(r)['load_with'], ' ms', 0)} / "
+                   f"{fmt(load(r)['load_empty'], ' ms', 0)})")
     for key in ("none", "table", "huge"):
         page = lambda r, key=key: r["outside"][key]  # noqa: E731
         line(f"  page load ratio, {OUTSIDE[key][0]}", "",
              lambda r, page=page: f"{page(r)['load_ratio']:.3f} ({page(r)['load_with']['median']:.0f} / "
-                                  f"{page(r)['load_without']['median']:.0f} ms)")
+                                  f"{page(r)['load_without']['median']:.0f} ms)"
+                                  + (f"; with / empty content script {page(r)['load_ratio_empty']:.3f}"
+                                     if "load_ratio_empty" in page(r) else ""))
     line("Script injected on every page (content_scripts, minified)", f"<= {BUDGET['size_bytes']:,} bytes",
          lambda r: f"{static['size']:,} bytes, {len(static['files'])} files", static["size"] <= BUDGET["size_bytes"], "size")
     line("  loaded on demand (the engine, when a page has candidate controls or the user asks)", "",
@@ -573,7 +591,10 @@ METHOD = """\
 **From outside** (release build, as a user has it). Per browser two sessions through the test
 harness: one with the extension, one without it (the same harness with the install skipped),
 both with the o2online.de host names mapped to loopback, so the page is loaded under the same
-host name in both. Each page is loaded alternately in the two (the order swapped every run);
+host name in both. A third session, the control, has the release build with an empty content
+script instead of ours (`tools/bench_empty_build.py`): on the page without candidates and the
+page-load page it shows what any content script costs in the browser itself, which no code of
+ours can lower; "what is ours" lines compare with it. Each page is loaded alternately in the two (the order swapped every run);
 figures are medians of the runs (`--runs`, at least 7), min - max in brackets. A load waits until
 the page is done: ScriptDuration unchanged for 0.4 s and at least 1 s after the start (Firefox:
 1 s after the start; there only the pages of the page-load figures and the invoice table).
@@ -715,6 +736,7 @@ def main(argv=None) -> int:
                   "engine_files": engine_files, "engine_count": len(engine_files),
                   "engine_size": sum((release / f).stat().st_size for f in engine_files)}
         build(tmp / "bench", "--bench")
+        build(tmp / "empty", "--variant", str(ROOT / "tools" / "bench_empty_build.py"))
 
         handler = functools.partial(harness.FixtureHandler, directory=str(harness.FIXTURES))
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
