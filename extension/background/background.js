@@ -89,6 +89,20 @@ function savePending() {
   return change.catch(() => {});
 }
 
+/**
+ * Where loadEngine and loadTour inject: the document that asked (sender.documentId), not the
+ * tab's top frame. A top frame that has navigated meanwhile (O2's Mein o2 sends the visitor on to
+ * the login page right while its engine comes) holds another document, which would get the rest
+ * of the files ahead of its own first ones; with documentIds the injection into a document that is
+ * gone fails instead. Without a documentId (older browsers) the top frame, and loadEngine then
+ * injects all files at once (one injection lands whole in one document). null: not a tab's top frame.
+ */
+function senderDocument(sender) {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || sender.frameId !== 0) return null;
+  return sender.documentId ? {tabId, documentIds: [sender.documentId]} : {tabId, frameIds: [0]};
+}
+
 const HANDLERS = {
   /** {type: "reportCount", active: n, total: n}: show the number still sharing data. */
   reportCount(message, sender) {
@@ -112,20 +126,22 @@ const HANDLERS = {
 
   /** {type: "loadTour"}: load the walkthrough (content/tour-page.js, tour-overlay.js, tour.js) into the sender's top frame. */
   async loadTour(message, sender) {
-    const tabId = sender.tab?.id;
-    if (tabId === undefined || sender.frameId !== 0) return false;
-    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: TOUR_SCRIPTS});
+    const target = senderDocument(sender);
+    if (!target) return false;
+    await api.scripting.executeScript({target, files: TOUR_SCRIPTS});
     return true;
   },
 
   /** {type: "loadEngine"}: the engine and the panel (ENGINE_SCRIPTS) into the sender's top frame. */
   async loadEngine(message, sender) {
-    const tabId = sender.tab?.id;
-    if (tabId === undefined || sender.frameId !== 0) return false;
+    const target = senderDocument(sender);
+    if (!target) return false;
     // A few files per injection: each is evaluated in a task of its own, so the page gets its
-    // turn in between (all 23 at once made one long task).
-    for (let i = 0; i < ENGINE_SCRIPTS.length; i += ENGINE_FILES_PER_TASK) {
-      await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: ENGINE_SCRIPTS.slice(i, i + ENGINE_FILES_PER_TASK)});
+    // turn in between (all 23 at once made one long task). Only where the groups cannot stray into
+    // the next document (senderDocument): there they would run before that page's first files.
+    const perTask = target.documentIds ? ENGINE_FILES_PER_TASK : ENGINE_SCRIPTS.length;
+    for (let i = 0; i < ENGINE_SCRIPTS.length; i += perTask) {
+      await api.scripting.executeScript({target, files: ENGINE_SCRIPTS.slice(i, i + perTask)});
     }
     return true;
   },
