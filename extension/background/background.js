@@ -105,13 +105,11 @@ function senderDocument(sender) {
 
 /**
  * Inject `files` (in this order, one task) into `target`; false when they ran in another document.
- * Chromium may still deliver a call meant for a document that is being left into the next one
- * while that one commits (its result names the other document; seen in about 1 run in 30 of
- * test_tour.py's two end-to-end tests): injected at once (injectImmediately), the files run there
- * before that page's own content scripts, find no namespace and set nothing (they only throw).
+ * Chromium may still run a call meant for a document that is being left in the next one while that
+ * one commits (its result names the other document; docs/SENTINEL.md): then no further group.
  */
 async function inject(target, files) {
-  const results = await api.scripting.executeScript({target, files, injectImmediately: true});
+  const results = await api.scripting.executeScript({target, files});
   return !target.documentIds || results.every((result) => target.documentIds.includes(result.documentId));
 }
 
