@@ -52,19 +52,10 @@ def assert_secrets_unread(browser, tour, secrets, expect_flow):
     browser.panel()
 
 
-# Known race, not yet understood (closing note of session 3): in Firefox, since the harness sends
-# everything through its proxy, the walkthrough sometimes does not come back on the login page
-# after the hop from www. to login.o2online.de (no panel, no walkthrough: the engine never
-# arrives). Runs again at most twice; a third failure fails the test.
-KNOWN_LOGIN_HOP_RACE = pytest.mark.flaky(reruns=2)
-
-
-@KNOWN_LOGIN_HOP_RACE
 def test_todays_flow_end_to_end(browser, tour):
     walk_todays_flow(browser, tour, section="Nutzung Ihrer Daten")
 
 
-@KNOWN_LOGIN_HOP_RACE
 def test_todays_flow_end_to_end_in_the_du_form(browser, tour):
     """O2 now says "du" and names the page "Einwilligungen und Erlaubnisse" (O2-REFERENCE.md,
     "Added 2026-12"): the mock portal's du-form variant (cookie mock_anrede=du) runs the whole way."""

@@ -85,6 +85,31 @@ function savePending() {
   return change.catch(() => {});
 }
 
+/**
+ * Where loadEngine and loadTour inject: the document that asked (sender.documentId), not the
+ * tab's top frame. A top frame that has navigated meanwhile (O2's Mein o2 sends the visitor on to
+ * the login page right while its engine comes) holds another document, which would get the rest
+ * of the files ahead of its own first ones; with documentIds the injection into a document that is
+ * gone fails instead. Without a documentId (older browsers) the top frame: each bundle is one file,
+ * and one injection lands whole in one document. null: not a tab's top frame.
+ */
+function senderDocument(sender) {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || sender.frameId !== 0) return null;
+  return sender.documentId ? {tabId, documentIds: [sender.documentId]} : {tabId, frameIds: [0]};
+}
+
+/**
+ * Inject `files` (in this order, one task) into `target`; false when they ran in another document.
+ * Chromium may still run a call meant for a document that is being left in the next one while that
+ * one commits (its result names the other document; docs/SENTINEL.md). build.py guards the engine's
+ * and the walkthrough's bundles, so such a stray run does nothing before that page's own script.
+ */
+async function inject(target, files) {
+  const results = await api.scripting.executeScript({target, files});
+  return !target.documentIds || results.every((result) => target.documentIds.includes(result.documentId));
+}
+
 const HANDLERS = {
   /** {type: "reportCount", active: n, total: n}: show the number still sharing data. */
   reportCount(message, sender) {
@@ -106,20 +131,18 @@ const HANDLERS = {
     return Date.now() - pending.time <= PENDING_MS ? {flow: pending.flow} : false;
   },
 
-  /** {type: "loadTour"}: load the walkthrough (content/tour-page.js, tour-overlay.js, tour.js) into the sender's top frame. */
+  /** {type: "loadTour"}: load the walkthrough (bundles/tour.js) into the sender's document. */
   async loadTour(message, sender) {
-    const tabId = sender.tab?.id;
-    if (tabId === undefined || sender.frameId !== 0) return false;
-    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: TOUR_SCRIPTS});
-    return true;
+    const target = senderDocument(sender);
+    if (!target) return false;
+    return inject(target, TOUR_SCRIPTS);
   },
 
-  /** {type: "loadEngine"}: the engine and the panel (ENGINE_SCRIPTS) into the sender's top frame. */
+  /** {type: "loadEngine"}: the engine and the panel (bundles/engine.js) into the sender's document. */
   async loadEngine(message, sender) {
-    const tabId = sender.tab?.id;
-    if (tabId === undefined || sender.frameId !== 0) return false;
-    await api.scripting.executeScript({target: {tabId, frameIds: [0]}, files: ENGINE_SCRIPTS});
-    return true;
+    const target = senderDocument(sender);
+    if (!target) return false;
+    return inject(target, ENGINE_SCRIPTS); // one file (build.py bundles it): it lands whole in one document
   },
 
   /** {type: "openPortal", url, flow?}: open a site of ours in a new tab; its page starts that walkthrough. */

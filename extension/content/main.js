@@ -86,9 +86,7 @@
   /** The walkthrough for this page, loaded on first use; null where none exists or it cannot load. */
   function loadTour() {
     if (!tourAvailable) return Promise.resolve(null);
-    const ask = (tries) => (OH.createTour || !tries ? Promise.resolve()
-      : OH.send({type: "loadTour"}).catch(() => null).then(() => ask(tries - 1))); // as the sentinel's loadEngine
-    tourLoading ??= ask(3).then(() => {
+    tourLoading ??= (OH.createTour ? Promise.resolve() : OH.send({type: "loadTour"})).then(() => {
       if (!OH.createTour) return null; // the background could not inject it
       tour = OH.createTour({
         rules, engine,

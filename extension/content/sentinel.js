@@ -52,12 +52,7 @@
   function loadEngine() {
     if (!engine) {
       stop();
-      // Firefox may leave an injection hanging when the tab navigated during the last page's one,
-      // or send the files elsewhere: ask again after a while (at most twice more; files load once).
-      const ask = (tries) => (OH.main || !tries ? OH.main || null
-        : Promise.race([OH.send({type: "loadEngine"}).catch(() => null), new Promise((go) => setTimeout(go, 3000))])
-          .then(() => ask(tries - 1)));
-      engine = loaded.then(() => ask(3));
+      engine = loaded.then(() => OH.main || OH.send({type: "loadEngine"})).then(() => OH.main || null);
     }
     return engine;
   }
