@@ -26,14 +26,18 @@
    * Compile rule terms: "werb" matches at a word start, "*einwillig" anywhere in a word,
    * "no$" only as a whole word ("No", "no thanks", not "notify").
    */
+  const compiledLists = new WeakMap(); // a list of the vocabulary -> its compiled terms (frozen): compiled once per page
   function compileTerms(terms = []) {
-    return terms.map((term) => {
+    if (compiledLists.has(terms)) return compiledLists.get(terms);
+    const compiled = Object.freeze(terms.map((term) => {
       const inWord = term.startsWith("*");
       const whole = term.endsWith("$");
       const bare = term.slice(inWord ? 1 : 0, whole ? -1 : undefined);
       const needle = normalize(bare).trim();
       return {term: bare, needle: `${inWord ? "" : " "}${needle}${whole ? " " : ""}`};
-    });
+    }));
+    compiledLists.set(terms, compiled);
+    return compiled;
   }
 
   /** Every term found in normalised text, with its position, earliest first. */
@@ -56,13 +60,16 @@
   }
 
   /** Index of the first of `names` that the text matches (whole, or followed by more words); -1 if none. */
+  const normalizedLists = new WeakMap(); // a list of names -> the names normalised
   function nameIndex(raw, names) {
     const norm = normalize(raw).trim();
     if (!norm) return -1;
-    return names.findIndex((name) => {
-      const want = normalize(name).trim();
-      return norm === want || norm.startsWith(`${want} `);
-    });
+    let wanted = normalizedLists.get(names);
+    if (!wanted) {
+      wanted = names.map((name) => normalize(name).trim());
+      normalizedLists.set(names, wanted);
+    }
+    return wanted.findIndex((want) => norm === want || norm.startsWith(`${want} `));
   }
 
   function matchesName(raw, names) {
