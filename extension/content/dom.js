@@ -344,8 +344,25 @@
     return node;
   }
 
+  const FRAME_WAIT_MS = 100; // a tab in the background draws no frames: at most this long then
+
+  /**
+   * Run `fn` once the browser has drawn the next frame (a frame, then a task): boxes read then
+   * were laid out by the browser itself, not by our read in the middle of our writes.
+   */
+  function afterNextFrame(fn, doc = document) {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      setTimeout(fn, 0);
+    };
+    doc.defaultView.requestAnimationFrame(go);
+    setTimeout(go, FRAME_WAIT_MS);
+  }
+
   OH.dom = {
     CONTROL_SELECTOR, ownHost, removeStaleUi, parentOf, isOwn, insideOwn, rootsUnder, walkRoots, deepQueryAll, textOf,
-    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, el, MAX_DEPTH,
+    accessibleName, labelsOf, isVisible, landmarksOf, headingOf, isHeading, pageRect, el, MAX_DEPTH, afterNextFrame,
   };
 })();

@@ -77,6 +77,7 @@
       let badge = badges.get(element);
       if (!badge) {
         badge = doc.createElement("span");
+        badge.hidden = true; // until placed
         badges.set(element, badge);
         layer.append(badge);
       }
@@ -87,6 +88,7 @@
     /** Read every position first, then write them all: one layout, not one per badge. */
     function placeAll() {
       const view = doc.defaultView;
+      for (const badge of badges.values()) badge.hidden = false; // measured shown (a new one waits hidden); no paint in between
       const spots = [...badges].map(([element, badge]) => [badge, dom.pageRect(element), badge.offsetWidth]);
       const {scrollX, scrollY} = view; // a layout read too: inside the loop it forced one layout per badge
       // The badge of a control in the window never reaches past its right edge: on a phone that would widen the page.
@@ -122,7 +124,18 @@
           badges.delete(element);
         }
       }
-      placeAll();
+      placeSoon();
+    }
+
+    /** Place the badges once the browser has laid out the page and our marks itself (one frame). */
+    let placing = false;
+    function placeSoon() {
+      if (placing || !badges.size) return;
+      placing = true;
+      dom.afterNextFrame(() => {
+        placing = false;
+        if (host?.isConnected) placeAll();
+      }, doc);
     }
 
     /** Re-place badges after layout changes; at most once per frame. */

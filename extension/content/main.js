@@ -25,7 +25,6 @@
   const AUTO_DECLINE_KEY = OH.keys.autoDeclineCookies; // set in the toolbar popup
   const USER_TERMS = globalThis.ohneHakenUserTerms; // the user's own words (user-terms.js)
   const LOAD_WAIT_MS = 3000; // the first scan waits for the page's load event at most this long
-  const FRAME_WAIT_MS = 100; // ... and for the next frame after it at most this long
   OH.dom.removeStaleUi(document);
 
   const rules = globalThis.ohneHakenRules;
@@ -155,19 +154,9 @@
     // With the user's own words already known: they would otherwise make the engine look again.
     termsRead.then(() => engine.start()).then(engineScanned); // the first scan runs in slices (engine-core.js)
   }
-  // And after the browser has drawn the page once (a frame, then a task): the scan's first look
-  // at a control's box then finds the layout done instead of doing it in the middle of its
-  // work. A tab in the background draws no frames: at most FRAME_WAIT_MS then.
-  function afterNextFrame(fn) {
-    let done = false;
-    const go = () => {
-      if (done) return;
-      done = true;
-      setTimeout(fn, 0);
-    };
-    requestAnimationFrame(go);
-    setTimeout(go, FRAME_WAIT_MS);
-  }
+  // And after the browser has drawn the page once (OH.dom.afterNextFrame): the scan's first look
+  // at a control's box then finds the layout done instead of doing it in the middle of its work.
+  const afterNextFrame = OH.dom.afterNextFrame;
   if (document.readyState === "complete") {
     afterNextFrame(startEngine);
   } else {

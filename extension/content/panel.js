@@ -188,7 +188,7 @@
 
     const REASONS = {disabled: "failedDisabled", noEffect: "failedNoEffect", tickedBack: "failedTickedBack"};
 
-    function render() {
+    function render(place = true) {
       const s = snapshot;
       if (!s) return;
       const compact = s.total === 0 && !report.isOpen();
@@ -209,7 +209,7 @@
       renderRun(s);
       host.toggleAttribute("data-busy", s.busy);
       cookieButton.hidden = !cookieBanner;
-      avoidSaveButton();
+      if (place) avoidSaveButton();
     }
 
     const CORNERS = [["right", "bottom"], ["left", "bottom"], ["right", "top"]];
@@ -333,9 +333,16 @@
       },
       update(next) {
         snapshot = next;
+        if (!host.isConnected) host.style.setProperty("opacity", "0", "important"); // drawn once placed (still focusable)
         attach();
-        render();
-        host.setAttribute("data-ready", "true");
+        render(false);
+        // Placed once the browser has laid out the panel itself (a frame): our read of its box
+        // then forces no layout. Ready (docs/HOOKS.md) when placed.
+        dom.afterNextFrame(() => {
+          avoidSaveButton();
+          host.style.removeProperty("opacity");
+          host.setAttribute("data-ready", "true");
+        }, doc);
       },
     };
   }
