@@ -47,37 +47,7 @@
     return ownHosts.has(element);
   }
 
-  /*
-   * Only custom elements and article, aside, blockquote, body, div, footer, h1-h6, header,
-   * main, nav, p, section and span can host a shadow root (attachShadow refuses all others), so
-   * the walk does not ask the most frequent other elements for one: asking is a call into the
-   * extension API per element, most of a walk's cost. A short list matches faster than a
-   * complete one and leaves out nearly as many; frames stay in (they are walked into).
-   */
-  const MAY_HOST_SELECTOR = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
-    "source, strong, g, use, b, em, small, table, tbody)";
-
-  /** Shadow root of an element, open or closed (extension-only access where the browser offers it),
-   *  with the browser's accessor looked up once. Chromium's accessor is an extension API call, the
-   *  most costly step of a walk: it is asked only for custom elements and empty elements, the
-   *  elements a closed root can be of use on (a built-in element with content of its own and a
-   *  closed root would hide that content; the sentinel decides by the same rule). */
-  const shadowRootOf = (() => {
-    if ("openOrClosedShadowRoot" in (document.documentElement ?? document.createElement("div"))) return (element) => element.openOrClosedShadowRoot || null; // Firefox
-    const domApi = OH.api?.dom ?? globalThis.chrome?.dom;
-    if (domApi?.openOrClosedShadowRoot) {
-      return (element) => {
-        const open = element.shadowRoot;
-        if (open || !(element.localName.includes("-") || !element.firstChild)) return open;
-        try {
-          return domApi.openOrClosedShadowRoot(element); // Chromium
-        } catch {
-          return null;
-        }
-      };
-    }
-    return (element) => element.shadowRoot;
-  })();
+  const {MAY_HOST_SELECTOR, shadowRootOf} = OH; // namespace.js: the sentinel walks by the same rule
 
   const WALK_PAUSE_EVERY = 256; // elements asked between two chances for the caller to pause
 

@@ -14,8 +14,6 @@
 
   const CANDIDATES = "input[type=checkbox],input[type=radio],[role=checkbox],[role=switch],[role=radio],[aria-pressed]," +
     "[aria-checked],select";
-  const MAY_HOST = ":not(a,li,img,path,svg,i,ul,button,input,br,option,td,tr,label,script,source,strong,g,use,b,em,small," +
-    "table,tbody)"; // as dom.js
   const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
   const LAUNCHER_KEY = OH.keys.showLauncher;
 
@@ -23,13 +21,7 @@
   const installed = sites.some((site) => !site.onRequest);
   const cookieHosts = sites.flatMap((site) => site.cookieHosts || []).join(", ");
   const hasFlows = sites.some((site) => site.flows > 0);
-  const domApi = OH.api?.dom;
-  const shadowRootOf = "openOrClosedShadowRoot" in document.documentElement
-    ? (element) => element.openOrClosedShadowRoot // Firefox
-    : (element) => { // Chromium: API for custom and empty elements only
-      if (element.shadowRoot || !(element.localName.includes("-") || !element.firstChild)) return element.shadowRoot;
-      try { return domApi.openOrClosedShadowRoot(element); } catch { return null; }
-    };
+  const {MAY_HOST_SELECTOR, shadowRootOf} = OH; // namespace.js: dom.js walks by the same rule
 
   let engine = null;
   let launcher = null;
@@ -78,7 +70,7 @@
       if (root.querySelector(CANDIDATES) || bannerIn(root)) return true;
       for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
       // The one step per element of a page: an indexed loop, frames found by their own query.
-      const hosts = root.querySelectorAll(MAY_HOST);
+      const hosts = root.querySelectorAll(MAY_HOST_SELECTOR);
       for (let i = 0, count = hosts.length; i < count; i++) {
         const shadow = shadowRootOf(hosts[i]);
         if (shadow) stack.push(shadow);
