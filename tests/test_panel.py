@@ -442,6 +442,12 @@ def test_panel_speaks_english_in_an_english_browser(browser, dist, server, local
         english.wait(lambda: english.active_count() == 0)
         assert english.panel_text('[data-role="status"]') == \
             f"{message(en, 'changedSummary', '6')} {message(en, 'saveHint', 'Speichern')}"
+        # The launcher (a page without consents): its words are written in by build.py, per locale.
+        english.open("smoke/plain.html")
+        english.settled()
+        assert english.js(f"return {english.PANEL_JS}.hasAttribute('data-ohne-haken-launcher')")
+        assert english.panel_text('[data-role="active-count"]') == message(en, "launcherCount", "0")
+        assert english.panel_text('[data-action="start-tour"]') == en["startTour"]["message"]
         assert not english.errors, english.errors
         assert not english.foreign_requests(), english.foreign_requests()
     finally:

@@ -26,6 +26,9 @@ def test_no_engine_where_there_is_no_control(browser, case):
     assert browser.js(LAUNCHER), "the launcher is not there"
     assert not browser.js(ENGINE), "the engine was loaded on a page without candidate controls"
     assert browser.active_count() == 0
+    # In German, the browser's language here (test_panel.py checks English).
+    assert browser.panel_text('[data-role="active-count"]') == "0 Einwilligungen auf dieser Seite"
+    assert browser.panel_text('[data-action="page-report"]') == "Seite melden"
 
 
 def test_the_launcher_has_the_engine_loaded_when_the_user_asks(browser, popup):

@@ -171,7 +171,7 @@
   // by the walkthrough's last step starts that walkthrough once; any other page resumes a
   // running one. Start only after resume has settled, so a late resume cannot overwrite the
   // new walkthrough.
-  const claim = OH.sentinel ? OH.sentinel.claim : OH.send({type: "claimTourStart"}); // claimed once, by the sentinel
+  const claim = OH.sentinel ? OH.sentinel.claim() : OH.send({type: "claimTourStart"}); // claimed once, by the sentinel
   const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
   const tourDecided = Promise.resolve(running)
     .then((isRunning) => (isRunning ? loadTour().then((loaded) => loaded?.resume()) : null))

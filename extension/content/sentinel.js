@@ -22,9 +22,11 @@
   const cookieHosts = sites.flatMap((site) => site.cookieHosts || []).join(", ");
   const hasFlows = sites.some((site) => site.flows > 0);
   const {MAY_HOST_SELECTOR, shadowRootOf} = OH; // namespace.js: dom.js walks by the same rule
+  const NOTABLE = [CANDIDATES, cookieHosts, ":not(:defined)", "iframe", "frame"].filter(Boolean).join(",");
 
   let engine = null;
   let launcher = null;
+  let launcherWords = null;
   const watched = new WeakSet();
   const frames = new WeakSet();
   const bannerHosts = new Set();
@@ -67,15 +69,19 @@
         watched.add(root);
         observer.observe(root, {childList: true, subtree: true, attributes: true, attributeFilter: ATTRIBUTES});
       }
-      if (root.querySelector(CANDIDATES) || bannerIn(root)) return true;
-      for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
-      // The one step per element of a page: an indexed loop, frames found by their own query.
+      // One query for everything but the hosts (most roots, an icon's say, have none of it).
+      const notable = root.querySelectorAll(NOTABLE);
+      if (notable.length && (root.querySelector(CANDIDATES) || bannerIn(root))) return true;
+      for (const element of notable) {
+        if (element.localName === "iframe" || element.localName === "frame") enterFrame(element, stack);
+        else if (element.matches(":not(:defined)")) awaitDefinition(element);
+      }
+      // The one step per element of a page: an indexed loop.
       const hosts = root.querySelectorAll(MAY_HOST_SELECTOR);
       for (let i = 0, count = hosts.length; i < count; i++) {
         const shadow = shadowRootOf(hosts[i]);
         if (shadow) stack.push(shadow);
       }
-      for (const frame of root.querySelectorAll("iframe,frame")) enterFrame(frame, stack);
     }
     return false;
   }
@@ -160,6 +166,27 @@
     "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px!important}" +
     "button,.icon{min-height:44px;min-width:44px}}"; // a phone (issue 15): as panel.js
 
+  /** The launcher's words in the browser's language: written per locale by build.py (no
+   *  i18n.getMessage, whose first call in a page loads the whole catalog), picked the way
+   *  getMessage picks (de-AT: de_AT, then de, then the default locale). */
+  function words() {
+    const all = globalThis.ohneHakenLauncherText || {};
+    let ui = "";
+    try {
+      ui = OH.api.i18n.getUILanguage() || "";
+    } catch {
+      // orphaned: the default locale
+    }
+    return all[ui.replace("-", "_")] || all[ui.split("-")[0]] || all[all.default] || {};
+  }
+
+  function say(key, subs = []) {
+    launcherWords ??= words();
+    const found = launcherWords[key];
+    if (found === undefined) return OH.t(key, subs.length ? subs : undefined);
+    return found.replace(/\$(\d)/g, (_all, n) => subs[n - 1] ?? "");
+  }
+
   function make(tag, attributes = {}, text = "", children = []) {
     const element = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
@@ -173,18 +200,18 @@
     const place = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto",
       margin: "0", "max-width": "calc(100% - 16px)"};
     for (const [property, value] of Object.entries(place)) host.style.setProperty(property, value, "important");
-    const title = OH.t("panelTitle");
+    const title = say("panelTitle");
     const collapse = make("button", {"data-action": "collapse", class: "icon", "aria-expanded": "true",
-      "aria-label": OH.t("collapse")}, "–");
+      "aria-label": say("collapse")}, "–");
     const expand = make("button", {"data-action": "expand", class: "primary", "aria-expanded": "false", hidden: ""}, title);
     const count = make("p", {"data-role": "active-count", id: "oh-desc", role: "status", "aria-live": "polite"},
-      OH.t("launcherCount", ["0"]));
-    const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, OH.t("clearAll"));
-    const tour = make("button", {"data-action": "start-tour"}, OH.t("startTour"));
+      say("launcherCount", ["0"]));
+    const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, say("clearAll"));
+    const tour = make("button", {"data-action": "start-tour"}, say("startTour"));
     tour.hidden = !hasFlows;
-    const report = make("button", {"data-action": "page-report", class: "report-open"}, OH.t("pageReport"));
+    const report = make("button", {"data-action": "page-report", class: "report-open"}, say("pageReport"));
     const panel = make("section", {class: "panel compact", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc",
-      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
+      "aria-label": say("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
     const root = host.attachShadow({mode: "open"});
     root.append(make("style", {}, CSS), panel, expand);
     root.addEventListener("click", (event) => {
@@ -231,9 +258,10 @@
     return true; // answered later
   });
 
-  // A tab opened to start a walkthrough (claimed here for main.js), or one running.
-  const claim = installed ? OH.send({type: "claimTourStart"}) : Promise.resolve(false);
-  const running = hasFlows ? OH.api.storage.local.get(OH.keys.tour).then((stored) => Boolean(stored[OH.keys.tour]), () => false) : false;
+  // A tab opened to start a walkthrough (claimed here for main.js): asked once, after `load`
+  // like everything else that talks to the background or storage (none of it delays the page).
+  let claimed = null;
+  const claim = () => (claimed ??= installed ? OH.send({type: "claimTourStart"}) : Promise.resolve(false));
 
   OH.sentinel = {
     claim,
@@ -255,7 +283,8 @@
     if (!installed || look(document)) {
       loadEngine(); // injected on request, or candidates there
     } else { // the launcher only where the panel does not come at once
-      Promise.all([claim, running]).then(([claimed, isRunning]) => (claimed || isRunning ? loadEngine() : showLauncher()));
+      const running = hasFlows ? OH.api.storage.local.get(OH.keys.tour).then((stored) => Boolean(stored[OH.keys.tour]), () => false) : false;
+      Promise.all([claim(), running]).then(([tourClaimed, isRunning]) => (tourClaimed || isRunning ? loadEngine() : showLauncher()));
     }
   }, 0));
 })();

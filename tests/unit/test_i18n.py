@@ -38,3 +38,19 @@ def test_every_message_is_used():
     text = sources()
     unused = [key for key in messages("de") if not re.search(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])", text)]
     assert not unused, f"messages nobody uses: {unused}"
+
+
+def test_the_launcher_has_its_words_written_in_at_build_time():
+    """content/sentinel.js's launcher takes its words from build.py (no catalog loaded on every
+    page): each it says is in build.LAUNCHER_MESSAGES, and the build writes them as the catalog has them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_for_i18n", ROOT / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    said = set(re.findall(r'\bsay\("(\w+)"', (ROOT / "extension" / "content" / "sentinel.js").read_text(encoding="utf-8")))
+    assert said and said <= set(build.LAUNCHER_MESSAGES), said - set(build.LAUNCHER_MESSAGES)
+    texts = build.launcher_texts({lang: messages(lang) for lang in ("de", "en")}, "de")
+    assert texts["default"] == "de"
+    assert texts["de"]["startTour"] == messages("de")["startTour"]["message"]
+    assert texts["en"]["launcherCount"] == "$1 consents on this page"  # the placeholder's content, filled in the page
