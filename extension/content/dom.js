@@ -63,27 +63,34 @@
       const root = stack.pop();
       if (root.nodeType === 1 && isOwn(root)) continue;
       yield root;
-      const elements = root.querySelectorAll(MAY_HOST_SELECTOR);
-      if (count) count(elements.length);
-      const hosts = root.nodeType === 1 ? [root, ...elements] : elements;
-      let asked = 0;
-      for (const element of hosts) {
-        if (++asked % WALK_PAUSE_EVERY === 0) yield null;
-        if (isOwn(element)) continue;
-        const shadow = shadowRootOf(element);
+      if (root.nodeType === 1) {
+        const shadow = shadowRootOf(root);
         if (shadow) stack.push(shadow);
-        if (element.tagName === "IFRAME" || element.tagName === "FRAME") {
-          if (onFrame) onFrame(element);
-          let doc;
-          try {
-            doc = element.contentDocument;
-          } catch {
-            doc = null; // cross-origin
-          }
-          if (doc?.documentElement) stack.push(doc);
-        }
+        if (root.localName === "iframe" || root.localName === "frame") enterFrame(root, stack, onFrame);
       }
+      // The one step per element (every property read is a call across worlds, dearest in
+      // Firefox): an indexed loop that asks for the shadow root only; frames have their own query.
+      const elements = root.querySelectorAll(MAY_HOST_SELECTOR);
+      const total = elements.length;
+      if (count) count(total);
+      for (let i = 0; i < total; i++) {
+        if ((i + 1) % WALK_PAUSE_EVERY === 0) yield null;
+        const shadow = shadowRootOf(elements[i]);
+        if (shadow && !isOwn(elements[i])) stack.push(shadow);
+      }
+      for (const frame of root.querySelectorAll("iframe,frame")) enterFrame(frame, stack, onFrame);
     }
+  }
+
+  function enterFrame(frame, stack, onFrame) {
+    if (onFrame) onFrame(frame);
+    let doc;
+    try {
+      doc = frame.contentDocument;
+    } catch {
+      doc = null; // cross-origin
+    }
+    if (doc?.documentElement) stack.push(doc);
   }
 
   /**
