@@ -56,6 +56,34 @@
     return false;
   }
 
+  /*
+   * The messages, written in by build.py (docs/SENTINEL.md): the launcher's few with the page
+   * bundle, all of them with the engine. i18n.getMessage's first call in a page loads the whole
+   * catalog and each call is checked against the API's schema: in Chromium that was 2.5 ms on
+   * every page and 4-5 ms where the panel comes. Picked as getMessage picks: the browser's
+   * language (de_AT), then its language part (de), then the default locale.
+   */
+  const pickedTables = new WeakMap();
+  function writtenMessages() {
+    const all = globalThis.ohneHakenMessages || globalThis.ohneHakenLauncherText;
+    if (!all) return null;
+    if (!pickedTables.has(all)) {
+      let ui = "";
+      try {
+        ui = api.i18n.getUILanguage() || "";
+      } catch {
+        // orphaned: the default locale
+      }
+      pickedTables.set(all, all[ui.replace("-", "_")] || all[ui.split("-")[0]] || all[all.default] || null);
+    }
+    return pickedTables.get(all);
+  }
+
+  /** $1 ... $9 filled in as getMessage fills them (a missing one gives ""). */
+  function fill(message, subs) {
+    return message.replace(/\$(\d)/g, (_all, n) => (subs[n - 1] === undefined ? "" : String(subs[n - 1])));
+  }
+
   const common = globalThis.ohneHakenCommon; // shared/common.js
 
   /*
@@ -114,9 +142,16 @@
       return rules.sites.filter((site) => site.matches.some((pattern) => common.hostMatches(pattern, hostname)));
     },
 
-    /** A localised message; `subs` fill $1, $2 ... (messages without them are looked up once). */
+    /** A localised message; `subs` fill $1, $2 ... (messages without them are looked up once).
+     *  From the messages build.py wrote in where it has them, else from i18n.getMessage. */
     t(key, subs) {
       if (!subs && messageCache.has(key)) return messageCache.get(key);
+      const written = writtenMessages()?.[key];
+      if (written !== undefined) {
+        const message = subs ? fill(written, [].concat(subs)) : written;
+        if (!subs) messageCache.set(key, message);
+        return message;
+      }
       if (!alive()) return key; // orphaned: its UI is off the page by now
       if (subs) return api.i18n.getMessage(key, subs) || key;
       const message = api.i18n.getMessage(key) || key;

@@ -26,7 +26,6 @@
 
   let engine = null;
   let launcher = null;
-  let launcherWords = null;
   const watched = new WeakSet();
   const frames = new WeakSet();
   const bannerHosts = new Set();
@@ -166,27 +165,6 @@
     "[hidden]{display:none!important}@media (max-width:480px),(max-height:480px),(pointer:coarse){*{font-size:16px!important}" +
     "button,.icon{min-height:44px;min-width:44px}}"; // a phone (issue 15): as panel.js
 
-  /** The launcher's words in the browser's language: written per locale by build.py (no
-   *  i18n.getMessage, whose first call in a page loads the whole catalog), picked the way
-   *  getMessage picks (de-AT: de_AT, then de, then the default locale). */
-  function words() {
-    const all = globalThis.ohneHakenLauncherText || {};
-    let ui = "";
-    try {
-      ui = OH.api.i18n.getUILanguage() || "";
-    } catch {
-      // orphaned: the default locale
-    }
-    return all[ui.replace("-", "_")] || all[ui.split("-")[0]] || all[all.default] || {};
-  }
-
-  function say(key, subs = []) {
-    launcherWords ??= words();
-    const found = launcherWords[key];
-    if (found === undefined) return OH.t(key, subs.length ? subs : undefined);
-    return found.replace(/\$(\d)/g, (_all, n) => subs[n - 1] ?? "");
-  }
-
   function make(tag, attributes = {}, text = "", children = []) {
     const element = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
@@ -200,18 +178,18 @@
     const place = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto",
       margin: "0", "max-width": "calc(100% - 16px)"};
     for (const [property, value] of Object.entries(place)) host.style.setProperty(property, value, "important");
-    const title = say("panelTitle");
+    const title = OH.t("panelTitle");
     const collapse = make("button", {"data-action": "collapse", class: "icon", "aria-expanded": "true",
-      "aria-label": say("collapse")}, "–");
+      "aria-label": OH.t("collapse")}, "–");
     const expand = make("button", {"data-action": "expand", class: "primary", "aria-expanded": "false", hidden: ""}, title);
     const count = make("p", {"data-role": "active-count", id: "oh-desc", role: "status", "aria-live": "polite"},
-      say("launcherCount", ["0"]));
-    const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, say("clearAll"));
-    const tour = make("button", {"data-action": "start-tour"}, say("startTour"));
+      OH.t("launcherCount", ["0"]));
+    const clear = make("button", {"data-action": "clear-all", class: "primary", disabled: "", hidden: ""}, OH.t("clearAll"));
+    const tour = make("button", {"data-action": "start-tour"}, OH.t("startTour"));
     tour.hidden = !hasFlows;
-    const report = make("button", {"data-action": "page-report", class: "report-open"}, say("pageReport"));
+    const report = make("button", {"data-action": "page-report", class: "report-open"}, OH.t("pageReport"));
     const panel = make("section", {class: "panel compact", "aria-labelledby": "oh-title", "aria-describedby": "oh-desc",
-      "aria-label": say("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
+      "aria-label": OH.t("launcherLabel")}, "", [make("header", {}, "", [make("h2", {id: "oh-title"}, title), collapse]), count, clear, tour, report]);
     const root = host.attachShadow({mode: "open"});
     root.append(make("style", {}, CSS), panel, expand);
     root.addEventListener("click", (event) => {

@@ -40,17 +40,20 @@ def test_every_message_is_used():
     assert not unused, f"messages nobody uses: {unused}"
 
 
-def test_the_launcher_has_its_words_written_in_at_build_time():
-    """content/sentinel.js's launcher takes its words from build.py (no catalog loaded on every
-    page): each it says is in build.LAUNCHER_MESSAGES, and the build writes them as the catalog has them."""
+def test_the_content_scripts_messages_are_written_in_at_build_time():
+    """OH.t (content/namespace.js) reads the messages build.py writes in, as the catalog has them:
+    all of them in the engine's bundle, and in the page bundle every one the launcher
+    (content/sentinel.js) says, so that a page without consents never loads the catalog."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_for_i18n", ROOT / "build.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    said = set(re.findall(r'\bsay\("(\w+)"', (ROOT / "extension" / "content" / "sentinel.js").read_text(encoding="utf-8")))
+    said = set(re.findall(r'\bOH\.t\("(\w+)"', (ROOT / "extension" / "content" / "sentinel.js").read_text(encoding="utf-8")))
     assert said and said <= set(build.LAUNCHER_MESSAGES), said - set(build.LAUNCHER_MESSAGES)
-    texts = build.launcher_texts({lang: messages(lang) for lang in ("de", "en")}, "de")
-    assert texts["default"] == "de"
+    locales = {lang: messages(lang) for lang in ("de", "en")}
+    texts = build.message_texts(locales, "de")
+    assert texts["default"] == "de" and set(texts["de"]) == set(messages("de"))
     assert texts["de"]["startTour"] == messages("de")["startTour"]["message"]
     assert texts["en"]["launcherCount"] == "$1 consents on this page"  # the placeholder's content, filled in the page
+    assert set(build.message_texts(locales, "de", build.LAUNCHER_MESSAGES)["en"]) == set(build.LAUNCHER_MESSAGES)
