@@ -325,14 +325,36 @@
 
   /**
    * Run `fn` once the browser has drawn the next frame (a frame, then a task): boxes read then
-   * were laid out by the browser itself, not by our read in the middle of our writes.
+   * were laid out by the browser itself, not by our read in the middle of our writes. The calls
+   * waiting for the same frame run in one task, each `fn` doing its reads and returning its writes
+   * (a function) where it has any: every write waits until all have read, so no read comes after
+   * another's write, where it would lay the page out again.
    */
+  const waiting = new Map(); // document -> the functions waiting for its next frame
   function afterNextFrame(fn, doc = document) {
+    if (waiting.has(doc)) {
+      waiting.get(doc).push(fn);
+      return;
+    }
+    waiting.set(doc, [fn]);
     let done = false;
     const go = () => {
       if (done) return;
       done = true;
-      setTimeout(fn, 0);
+      setTimeout(() => {
+        const fns = waiting.get(doc) || [];
+        waiting.delete(doc);
+        const writes = [];
+        for (const read of fns) {
+          try {
+            const write = read();
+            if (typeof write === "function") writes.push(write);
+          } catch (error) {
+            reportError(error); // as uncaught, and the others still run
+          }
+        }
+        for (const write of writes) write();
+      }, 0);
     };
     doc.defaultView.requestAnimationFrame(go);
     setTimeout(go, FRAME_WAIT_MS);

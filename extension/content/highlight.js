@@ -77,7 +77,7 @@
       let badge = badges.get(element);
       if (!badge) {
         badge = doc.createElement("span");
-        badge.hidden = true; // until placed
+        badge.style.visibility = "hidden"; // until placed: laid out by the browser's next frame, not drawn
         badges.set(element, badge);
         layer.append(badge);
       }
@@ -85,19 +85,32 @@
       if (badge.textContent !== label) badge.textContent = label;
     }
 
-    /** Read every position first, then write them all: one layout, not one per badge. */
+    /** Every read first (after the browser's own layout they cost nothing), then every write. A
+     *  badge hidden for a control without a box keeps the width it had when last shown. */
+    const widths = new WeakMap();
     function placeAll() {
+      measure()();
+    }
+
+    /** The reads of placeAll; returns its writes. */
+    function measure() {
       const view = doc.defaultView;
-      for (const badge of badges.values()) badge.hidden = false; // measured shown (a new one waits hidden); no paint in between
-      const spots = [...badges].map(([element, badge]) => [badge, dom.pageRect(element), badge.offsetWidth]);
-      const {scrollX, scrollY} = view; // a layout read too: inside the loop it forced one layout per badge
+      const spots = [...badges].map(([element, badge]) => [badge, dom.pageRect(element),
+        badge.hidden ? widths.get(badge) || 0 : badge.offsetWidth]);
+      const {scrollX, scrollY} = view;
       // The badge of a control in the window never reaches past its right edge: on a phone that would widen the page.
       const viewWidth = doc.documentElement.clientWidth;
+      return () => place(spots, scrollX, scrollY, viewWidth);
+    }
+
+    function place(spots, scrollX, scrollY, viewWidth) {
       for (const [badge, rect, width] of spots) {
+        if (width) widths.set(badge, width);
         const left = rect.left < viewWidth ? Math.max(0, Math.min(rect.left, viewWidth - 2 - width)) : rect.left;
         badge.style.left = `${Math.round(left + scrollX)}px`;
         badge.style.top = `${Math.round(rect.top + scrollY - 3)}px`;
         badge.hidden = rect.width === 0 && rect.height === 0;
+        badge.style.removeProperty("visibility");
       }
     }
 
@@ -134,7 +147,7 @@
       placing = true;
       dom.afterNextFrame(() => {
         placing = false;
-        if (host?.isConnected) placeAll();
+        return host?.isConnected ? measure() : null;
       }, doc);
     }
 

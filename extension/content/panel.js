@@ -219,30 +219,35 @@
      * and where every corner covers it (a narrow window), shrink into the larger free band
      * above or below it.
      */
-    function avoidSaveButton() {
-      // The save button (and its badge just above it) first, then what the walkthrough points at.
-      const rects = [snapshot?.saveButton, pointedAt].filter((element) => element?.isConnected).map((element) => {
-        const rect = dom.pageRect(element);
-        return {left: rect.left - 6, right: rect.right + 6, top: rect.top - 24, bottom: rect.bottom + 6};
-      });
+    function avoidSaveButton(rects = keepClear(), box = null) {
+      const unchanged = panel.hidden === collapsed && !autoMinimised; // the box read before still holds
       showHandle(collapsed);
       autoMinimised = false;
-      if (collapsed ? placeClear(rects) : placePanel(rects)) return;
+      if (collapsed ? placeClear(rects, unchanged ? box : null) : placePanel(rects, unchanged ? box : null)) return;
       // Nowhere room enough for the panel (a phone held sideways, the button mid-screen): its handle instead.
       autoMinimised = true;
       showHandle(true);
       placeClear(rects);
     }
 
+    /** The save button (and its badge just above it) first, then what the walkthrough points at. */
+    function keepClear() {
+      return [snapshot?.saveButton, pointedAt].filter((element) => element?.isConnected).map((element) => {
+        const rect = dom.pageRect(element);
+        return {left: rect.left - 6, right: rect.right + 6, top: rect.top - 24, bottom: rect.bottom + 6};
+      });
+    }
+
     /** Whether the panel (or its handle) fits a corner without covering any of rects. Its box
-     *  is read once and moved to each corner by arithmetic: one layout, not one per corner. */
-    function placeClear(rects) {
+     *  (`box` where it was read before) is read once, before any write, and moved to each corner
+     *  by arithmetic: no layout of ours. */
+    function placeClear(rects, box = null) {
       if (!rects.length) {
         placeAt(...CORNERS[0]);
         return true;
       }
+      const {width, height} = box || host.getBoundingClientRect();
       placeAt(...CORNERS[0]);
-      const {width, height} = host.getBoundingClientRect();
       const view = {width: doc.documentElement.clientWidth || doc.defaultView.innerWidth,
         height: doc.documentElement.clientHeight || doc.defaultView.innerHeight};
       for (const [side, edge] of CORNERS) {
@@ -257,9 +262,12 @@
     }
 
     /** A corner, or else the larger free band above or below the save button, shrunk to fit. */
-    function placePanel(rects) {
-      panel.style.removeProperty("max-height");
-      if (placeClear(rects)) return true;
+    function placePanel(rects, box = null) {
+      if (panel.style.getPropertyValue("max-height")) {
+        panel.style.removeProperty("max-height");
+        box = null; // its size may change
+      }
+      if (placeClear(rects, box)) return true;
       const avoid = rects[0];
       const above = avoid.top - 16;
       const viewHeight = Math.min(doc.defaultView.innerHeight, doc.documentElement.clientHeight || Infinity); // no scrollbar
@@ -339,9 +347,13 @@
         // Placed once the browser has laid out the panel itself (a frame): our read of its box
         // then forces no layout. Ready (docs/HOOKS.md) when placed.
         dom.afterNextFrame(() => {
-          avoidSaveButton();
-          host.style.removeProperty("opacity");
-          host.setAttribute("data-ready", "true");
+          const rects = keepClear(); // the reads, before any write of this frame (dom.afterNextFrame)
+          const box = host.getBoundingClientRect();
+          return () => {
+            avoidSaveButton(rects, box);
+            host.style.removeProperty("opacity");
+            host.setAttribute("data-ready", "true");
+          };
         }, doc);
       },
     };
