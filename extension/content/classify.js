@@ -71,8 +71,20 @@
     };
     const combinations = (vocabulary.combinations || []).map(({kind, all}) => ({kind, parts: all.map((name) => compile(classes[name]))}));
     const negatableNames = new Set((vocabulary.combinations || []).flatMap(({all}) => all));
-    let negatable = [...terms.consent, ...[...negatableNames].flatMap((name) => compile(classes[name]))];
     const user = {consent: [], objection: [], protected: []};
+    // Lists joined once (and again when the user's words change), not per text: each list keeps
+    // its index of terms (text.findTerms).
+    const objectionOrOptOut = Object.freeze([...terms.objection, ...terms.optOut]);
+    let negatable;
+    let allObjection;
+    let allConsent;
+    joinLists();
+
+    function joinLists() {
+      negatable = Object.freeze([...terms.consent, ...user.consent, ...[...negatableNames].flatMap((name) => compile(classes[name]))]);
+      allObjection = Object.freeze([...terms.objection, ...user.objection]);
+      allConsent = Object.freeze([...terms.consent, ...user.consent]);
+    }
     const memo = new Map(); // text -> verdict, emptied when the user's words change
 
     /** The text's sentences (normalised) without instructions (to the sentence's end) and disclaimer clauses. */
@@ -87,7 +99,7 @@
             break;
           }
           if (text.findTerms(clause, terms.disclaimer).length) continue;
-          if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, [...terms.objection, ...terms.optOut]).length) continue;
+          if (text.findTerms(clause, terms.markers).length && text.findTerms(clause, objectionOrOptOut).length) continue;
           // "Keine Angebote verpassen", "nicht notwendige Cookies": the negator negates no consent
           kept.push(text.findTerms(clause, terms.nonNegating).length ? without(clause, terms.negators) : clause);
         }
@@ -151,10 +163,10 @@
       const classed = combined(sentence);
       // an opt-out verb needs something to opt out of ("Newsletter abbestellen", not "Automatisch abmelden")
       const optOut = text.findTerms(sentence, negatable).length ? text.findTerms(sentence, terms.optOut) : [];
-      const explicit = [...text.findTerms(sentence, [...terms.objection, ...user.objection]), ...optOut,
+      const explicit = [...text.findTerms(sentence, allObjection), ...optOut,
         ...classed.filter((m) => m.kind === "objection")];
       const objection = [...explicit, ...negations(sentence)].sort((a, b) => a.index - b.index);
-      const consent = [...text.findTerms(sentence, [...terms.consent, ...user.consent]),
+      const consent = [...text.findTerms(sentence, allConsent),
         ...classed.filter((m) => m.kind === "consent")].sort((a, b) => a.index - b.index);
       if (!consent.length && !objection.length) return null;
       const kind = objection.length ? "objection" : "consent";
@@ -208,14 +220,15 @@
 
     /** The user's own words [{phrase, kind}], applied at once; protected ones win over everything. */
     function setUserTerms(list = []) {
-      for (const kind of USER_KINDS) user[kind] = [];
+      const lists = {consent: [], objection: [], protected: []};
       memo.clear();
       for (const entry of list || []) {
         const phrase = String(entry?.phrase ?? "").trim();
         if (!USER_KINDS.has(entry?.kind) || !text.normalize(phrase).trim()) continue;
-        user[entry.kind].push(...text.compileTerms([phrase]));
+        lists[entry.kind].push(...text.compileTerms([phrase]));
       }
-      negatable = [...terms.consent, ...user.consent, ...[...negatableNames].flatMap((name) => compile(classes[name]))];
+      for (const kind of USER_KINDS) user[kind] = Object.freeze(lists[kind]); // unchanged from now on (text.findTerms keeps an index per list)
+      joinLists();
     }
 
     return {classify, decide, answer, setUserTerms};

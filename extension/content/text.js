@@ -44,14 +44,58 @@
     return compiled;
   }
 
-  /** Every term found in normalised text, with its position, earliest first. */
-  function findTerms(norm, compiled) {
-    const found = [];
-    for (const {term, needle} of compiled) {
-      const index = norm.indexOf(needle);
-      if (index !== -1) found.push({term, index});
+  /*
+   * A list's terms indexed by how they start: a term that starts a word (" werb") is looked for
+   * only where a word of the text starts with the same two letters, the others (in a word, or too
+   * short) with indexOf. The same answer as asking every term, for a small part of the cost: most
+   * lists find nothing in most texts, and the vocabulary's lists are asked some ten times per text.
+   */
+  const KEY_LENGTH = 3; // the space before a word and its first two letters
+  const SMALL_LIST = 8; // asked term by term
+  const termIndexes = new WeakMap(); // a compiled list -> {starts: Map(key -> [position in list]), rest: [position]}
+  function termIndex(compiled) {
+    let index = termIndexes.get(compiled);
+    if (!index) {
+      index = {starts: new Map(), rest: []};
+      compiled.forEach(({needle}, position) => {
+        if (needle[0] === " " && needle.length >= KEY_LENGTH && !needle.slice(1, KEY_LENGTH).includes(" ")) {
+          const key = needle.slice(0, KEY_LENGTH);
+          if (!index.starts.has(key)) index.starts.set(key, []);
+          index.starts.get(key).push(position);
+        } else {
+          index.rest.push(position);
+        }
+      });
+      termIndexes.set(compiled, index);
     }
-    return found.sort((a, b) => a.index - b.index);
+    return index;
+  }
+
+  /** Every term found in normalised text, with its position, earliest first (in list order where
+   *  two start at the same place). `compiled` must not change once asked (compileTerms freezes). */
+  function findTerms(norm, compiled) {
+    if (compiled.length < SMALL_LIST) {
+      const found = [];
+      for (const {term, needle} of compiled) {
+        const index = norm.indexOf(needle);
+        if (index !== -1) found.push({term, index});
+      }
+      return found.sort((a, b) => a.index - b.index);
+    }
+    const {starts, rest} = termIndex(compiled);
+    const hits = new Map(); // position in list -> first index
+    for (const position of rest) {
+      const index = norm.indexOf(compiled[position].needle);
+      if (index !== -1) hits.set(position, index);
+    }
+    for (let at = norm.indexOf(" "); at !== -1 && at < norm.length - 1; at = norm.indexOf(" ", at + 1)) {
+      const candidates = starts.get(norm.slice(at, at + KEY_LENGTH));
+      if (!candidates) continue;
+      for (const position of candidates) {
+        if (!hits.has(position) && norm.startsWith(compiled[position].needle, at)) hits.set(position, at);
+      }
+    }
+    return [...hits].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([position, index]) => ({term: compiled[position].term, index}));
   }
 
   /** Every occurrence of every term, earliest first. */
