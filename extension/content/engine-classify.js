@@ -37,18 +37,14 @@
     // a class combination, or a negator with a word it can negate. A question with none of them
     // near it is not described in full.
     const classes = vocabulary.classes || {};
+    // Each a compiled list, searched by text.hasTerms (an index per list, built on first use).
     const compile = (list) => text.compileTerms(list || []);
-    /** One pattern for a list of terms: a single search per text instead of one per term. */
-    const matcher = (compiled) => (compiled.length
-      ? new RegExp(compiled.map(({needle}) => needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"))
-      : /(?!)/);
-    const singles = matcher(compile([...(vocabulary.consent || []), ...(vocabulary.objection || []), ...(classes.optOut || [])]));
-    const combinationTerms = (vocabulary.combinations || []).map(({all}) => all.map((name) => compile(classes[name])));
-    const combinations = combinationTerms.map((parts) => parts.map(matcher));
-    const negators = matcher(compile(classes.negators));
-    const negatable = matcher(combinationTerms.flat(2));
-    const has = (norm, pattern) => pattern.test(norm);
-    let userWords = matcher([]);
+    const singles = compile([...(vocabulary.consent || []), ...(vocabulary.objection || []), ...(classes.optOut || [])]);
+    const combinations = (vocabulary.combinations || []).map(({all}) => all.map((name) => compile(classes[name])));
+    const negators = compile(classes.negators);
+    const negatable = Object.freeze(combinations.flat(2));
+    const has = text.hasTerms;
+    let userWords = compile([]);
 
     /** What a text holds of those, as a few flags (so a section's text is read once, not per question). */
     function signals(norm) {
@@ -69,7 +65,7 @@
     /** The user's own words (issue 16): for the classifier, and near enough to describe a question. */
     function setUserTerms(list = []) {
       if (typeof classifier.setUserTerms === "function") classifier.setUserTerms(list);
-      userWords = matcher(compile((list || []).filter((entry) => entry?.kind !== "protected").map((entry) => String(entry?.phrase ?? "")).filter(Boolean)));
+      userWords = compile((list || []).filter((entry) => entry?.kind !== "protected").map((entry) => String(entry?.phrase ?? "")).filter(Boolean));
     }
     let sections = new WeakMap(); // section element -> signals of its headings' text, for one scan
     const NOTHING = signals(" ");

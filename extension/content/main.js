@@ -108,7 +108,12 @@
     return declined;
   }
 
+  // What this page needs from storage.local at its start, in one read (each extension API call
+  // costs the page; the panel's setting is read here too).
+  const atStart = OH.api.storage.local.get([AUTO_DECLINE_KEY, USER_TERMS.KEY, TOUR_KEY, OH.keys.showLauncher]);
+
   panel = OH.createPanel({
+    stored: atStart,
     actions: {
       clearAll: () => engine.clearAll(),
       undo: () => engine.undo(),
@@ -130,7 +135,7 @@
   const firstScan = new Promise((resolve) => {
     engineScanned = resolve;
   });
-  const settingsRead = OH.api.storage.local.get(AUTO_DECLINE_KEY).then((stored) => {
+  const settingsRead = atStart.then((stored) => {
     autoDecline = stored[AUTO_DECLINE_KEY] === true;
     if (autoDecline && engineStarted) engine.rescan(); // synchronous: a banner is declined now
   }, () => {});
@@ -140,7 +145,7 @@
     userTerms = USER_TERMS.valid(value);
     engine.setUserTerms(userTerms);
   }
-  const termsRead = OH.api.storage.local.get(USER_TERMS.KEY).then((stored) => applyUserTerms(stored[USER_TERMS.KEY]), () => {});
+  const termsRead = atStart.then((stored) => applyUserTerms(stored[USER_TERMS.KEY]), () => {});
   OH.api.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && USER_TERMS.KEY in changes && OH.alive()) applyUserTerms(changes[USER_TERMS.KEY].newValue);
   });
@@ -172,7 +177,7 @@
   // running one. Start only after resume has settled, so a late resume cannot overwrite the
   // new walkthrough.
   const claim = OH.sentinel ? OH.sentinel.claim() : OH.send({type: "claimTourStart"}); // claimed once, by the sentinel
-  const running = tourAvailable ? OH.api.storage.local.get(TOUR_KEY).then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
+  const running = tourAvailable ? atStart.then((stored) => Boolean(stored[TOUR_KEY]), () => false) : false;
   const tourDecided = Promise.resolve(running)
     .then((isRunning) => (isRunning ? loadTour().then((loaded) => loaded?.resume()) : null))
     .then(() => claim)

@@ -66,7 +66,7 @@
     }
   `;
 
-  function createPanel({doc = document, actions}) {
+  function createPanel({doc = document, actions, stored = null}) {
     const host = dom.ownHost(doc, "div", "ohne-haken-panel");
     const fixed = {position: "fixed", "z-index": "2147483646", right: "8px", bottom: "8px", left: "auto", top: "auto", margin: "0", display: "block",
       "max-width": "calc(100% - 16px)"}; // 100% of the viewport without its scrollbar (100vw would include it)
@@ -106,9 +106,9 @@
     let frame = 0;
     let showLauncher = null; // unknown until storage answers: the launcher waits rather than flickers
 
-    const storage = OH.api.storage.local;
-    storage.get(LAUNCHER_KEY).then((stored) => {
-      showLauncher = stored[LAUNCHER_KEY] !== false;
+    // The setting as main.js read it with its own (`stored`), else asked here.
+    (stored || OH.api.storage.local.get(LAUNCHER_KEY)).then((values) => {
+      showLauncher = values[LAUNCHER_KEY] !== false;
       render();
     }, () => {
       showLauncher = true;

@@ -30,15 +30,19 @@
    * Compile rule terms: "werb" matches at a word start, "*einwillig" anywhere in a word,
    * "no$" only as a whole word ("No", "no thanks", not "notify").
    */
+  const compiledTerms = new Map(); // a term -> its compiled form
   const compiledLists = new WeakMap(); // a list of the vocabulary -> its compiled terms (frozen): compiled once per page
   function compileTerms(terms = []) {
     if (compiledLists.has(terms)) return compiledLists.get(terms);
     const compiled = Object.freeze(terms.map((term) => {
+      if (compiledTerms.has(term)) return compiledTerms.get(term); // a term in several lists: normalised once
       const inWord = term.startsWith("*");
       const whole = term.endsWith("$");
       const bare = term.slice(inWord ? 1 : 0, whole ? -1 : undefined);
       const needle = normalize(bare).trim();
-      return {term: bare, needle: `${inWord ? "" : " "}${needle}${whole ? " " : ""}`};
+      const entry = Object.freeze({term: bare, needle: `${inWord ? "" : " "}${needle}${whole ? " " : ""}`});
+      compiledTerms.set(term, entry);
+      return entry;
     }));
     compiledLists.set(terms, compiled);
     return compiled;
@@ -98,6 +102,18 @@
     return [...hits].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([position, index]) => ({term: compiled[position].term, index}));
   }
 
+  /** Does the text hold any of the terms? (findTerms' search, ended at the first.) */
+  function hasTerms(norm, compiled) {
+    if (compiled.length < SMALL_LIST) return compiled.some(({needle}) => norm.includes(needle));
+    const {starts, rest} = termIndex(compiled);
+    for (const position of rest) if (norm.includes(compiled[position].needle)) return true;
+    for (let at = norm.indexOf(" "); at !== -1 && at < norm.length - 1; at = norm.indexOf(" ", at + 1)) {
+      const candidates = starts.get(norm.slice(at, at + KEY_LENGTH));
+      if (candidates && candidates.some((position) => norm.startsWith(compiled[position].needle, at))) return true;
+    }
+    return false;
+  }
+
   /** Every occurrence of every term, earliest first. */
   function findTermsAll(norm, compiled) {
     const found = [];
@@ -129,5 +145,5 @@
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   }
 
-  OH.text = {normalize, compileTerms, findTerms, findTermsAll, nameIndex, matchesName, clip};
+  OH.text = {normalize, compileTerms, findTerms, hasTerms, findTermsAll, nameIndex, matchesName, clip};
 })();
