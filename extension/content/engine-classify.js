@@ -37,14 +37,31 @@
     // a class combination, or a negator with a word it can negate. A question with none of them
     // near it is not described in full.
     const classes = vocabulary.classes || {};
-    // Each a compiled list, searched by text.hasTerms (an index per list, built on first use).
     const compile = (list) => text.compileTerms(list || []);
-    const singles = compile([...(vocabulary.consent || []), ...(vocabulary.objection || []), ...(classes.optOut || [])]);
-    const combinations = (vocabulary.combinations || []).map(({all}) => all.map((name) => compile(classes[name])));
-    const negators = compile(classes.negators);
-    const negatable = Object.freeze(combinations.flat(2));
-    const has = text.hasTerms;
-    let userWords = compile([]);
+    /**
+     * A list of terms as a test of a text. The first texts are searched with the list's term index
+     * (text.hasTerms: nothing to compile, where a form has a few dozen texts); a list asked more
+     * often (a large table) becomes one regular expression, a single native search per text. Both
+     * give the same answers.
+     */
+    const REGEX_AFTER = 64;
+    function matcher(compiled) {
+      let asked = 0;
+      let pattern = null;
+      return (norm) => {
+        if (!pattern && ++asked > REGEX_AFTER && compiled.length) {
+          pattern = new RegExp(compiled.map(({needle}) => needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+        }
+        return pattern ? pattern.test(norm) : text.hasTerms(norm, compiled);
+      };
+    }
+    const singles = matcher(compile([...(vocabulary.consent || []), ...(vocabulary.objection || []), ...(classes.optOut || [])]));
+    const combinationTerms = (vocabulary.combinations || []).map(({all}) => all.map((name) => compile(classes[name])));
+    const combinations = combinationTerms.map((parts) => parts.map(matcher));
+    const negators = matcher(compile(classes.negators));
+    const negatable = matcher(Object.freeze(combinationTerms.flat(2)));
+    const has = (norm, test) => test(norm);
+    let userWords = matcher(compile([]));
 
     /** What a text holds of those, as a few flags (so a section's text is read once, not per question). */
     function signals(norm) {
@@ -65,7 +82,7 @@
     /** The user's own words (issue 16): for the classifier, and near enough to describe a question. */
     function setUserTerms(list = []) {
       if (typeof classifier.setUserTerms === "function") classifier.setUserTerms(list);
-      userWords = compile((list || []).filter((entry) => entry?.kind !== "protected").map((entry) => String(entry?.phrase ?? "")).filter(Boolean));
+      userWords = matcher(compile((list || []).filter((entry) => entry?.kind !== "protected").map((entry) => String(entry?.phrase ?? "")).filter(Boolean)));
     }
     let sections = new WeakMap(); // section element -> signals of its headings' text, for one scan
     const NOTHING = signals(" ");

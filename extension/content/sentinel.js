@@ -68,12 +68,12 @@
         watched.add(root);
         observer.observe(root, {childList: true, subtree: true, attributes: true, attributeFilter: ATTRIBUTES});
       }
-      // One query for everything but the hosts (most roots, an icon's say, have none of it).
-      const notable = root.querySelectorAll(NOTABLE);
-      if (notable.length && (root.querySelector(CANDIDATES) || bannerIn(root))) return true;
-      for (const element of notable) {
-        if (element.localName === "iframe" || element.localName === "frame") enterFrame(element, stack);
-        else if (element.matches(":not(:defined)")) awaitDefinition(element);
+      // One query, ended at the first match, for everything but the hosts (most roots, an icon's
+      // say, have none of it; a page with candidates has its answer at the first).
+      if (root.querySelector(NOTABLE)) {
+        if (root.querySelector(CANDIDATES) || bannerIn(root)) return true;
+        for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
+        for (const frame of root.querySelectorAll("iframe,frame")) enterFrame(frame, stack);
       }
       // The one step per element of a page: an indexed loop.
       const hosts = root.querySelectorAll(MAY_HOST_SELECTOR);
