@@ -74,36 +74,43 @@ BUDGET = {"floor_ratio": 3.0, "growth": 6.0, "batch_ms": 2.0, "task_ms": 50.0, "
 # What limits a figure when its budget is missed: printed in docs/benchmarks.md next to it.
 LIMITS = {
     "script": "Chromium's ScriptDuration counts everything the extension's content scripts run in the page's "
-              "renderer, compiling them included, and the layout our own reads force. The control line (an empty "
-              "content script) shows the browser's own share is about 0: what is left is ours. Without candidate "
-              "controls that is bundles/page.js ({size:,} bytes, minified): after `load` its first look asks each "
-              "element that may host a shadow root for an open one (and, in Chromium, custom and empty elements "
-              "for a closed one) and shows the launcher; the look alone is 2-4 ms for 3,000 elements (probe), one "
-              "step per element that no selector can replace. With candidates (the consent form) the engine comes: "
-              "evaluating bundles/engine.js ({engine_size:,} bytes), the first scan (describing and classifying "
-              "each control) and drawing the marks and the panel, whose first layout our position reads force "
-              "(about 6 ms in a profile). Left: drawing the marks and panel without a forced layout (place them "
-              "after the browser's own next layout) and a cheaper classifier.",
+              "renderer, compiling them included, and the layout our own reads force; from run to run the same "
+              "page varies by several ms (see each side's range, and the control line of an empty content "
+              "script). Without candidate controls it is bundles/page.js ({size:,} bytes, minified): after `load` "
+              "its first look asks each element that may host a shadow root for an open one (and, in Chromium, "
+              "custom and empty elements for a closed one: an extension API call each) and shows the launcher. "
+              "Timed inside (Chromium, 3,000 elements with 88 closed-root icons): the look 3.5-5 ms, of which the "
+              "1,096 possible hosts asked one by one are most, one step per element that no selector can replace; "
+              "the launcher 1.2-2.9 ms (a shadow root with its style and ten elements). The messages no longer come "
+              "from i18n.getMessage (its catalog cost about 2.5 ms per page). With candidates (the consent form) "
+              "the engine comes: evaluating bundles/engine.js ({engine_size:,} bytes), the first scan (describing "
+              "and classifying each control) and building the panel (3-5 ms in a profile); the marks and the panel "
+              "are placed after the browser's own layout (no forced layout left).",
     "task": "The probe counts files evaluated back to back as one task; the scan runs in slices of 8 ms, its "
-            "walk pauses every 256 elements.",
+            "walk pauses every 256 elements. The CDP line counts every task after DOMContentLoaded that is longer "
+            "than the same page's longest without the extension (median of its loads): on the 50,000-element page "
+            "the page's own style and layout tasks vary by more than 50 ms from load to load (its ScriptDuration "
+            "range without the extension), while the probe's longest extension task there stays below 50 ms.",
     "ready": "The panel reports ready only after the first scan of the page.",
     "scan": "The floor reads the light DOM with one native query and each candidate's label. The scan (a fresh "
             "engine's start) also asks every element that may host a shadow root for one, open and closed, "
-            "enters same-origin frames, filters, describes, classifies and marks each control, draws the marks "
-            "(one forced layout) and yields between slices (wall time). At 1,000 elements the fixed part (about "
-            "4 ms: describing 10 controls, the marks) is most of it; the growth from 10,000 to 50,000 elements "
+            "enters same-origin frames, filters, describes, classifies and marks each control, and yields "
+            "between slices (wall time; the marks are placed after the next frame, outside this figure). At "
+            "1,000 elements the fixed part (about 4 ms: a new engine, its vocabulary compiled, 10 controls "
+            "described and classified, their marks) is most of it; the growth from 10,000 to 50,000 elements "
             "(its own line) stays within budget.",
     "idle": "Callbacks of the extension on a page that does not change.",
-    "batch": "Per batch: one mutation callback, then after the debounce one look at each added subtree (600 "
-             "elements: every possible host is asked for a shadow root) and the marks moved in the next frame; "
-             "a batch without a new question redraws nothing else. Firefox's cross-compartment calls make each "
-             "element's step dearer there.",
+    "batch": "Per batch: one mutation callback, then after the debounce one look at each added subtree (100 "
+             "rows, each its own start: five queries and the possible hosts asked for a shadow root) and the "
+             "marks moved in the next frame; a batch without a new question redraws nothing else. Firefox's "
+             "cross-compartment calls make each step dearer there.",
     "click": "Two full scans (before, and after the settle wait to verify), the panel drawn busy and done, "
              "and for each control a click, a look for a dialog among what changed, and the page's answer.",
-    "load": "Before `load` the extension runs only bundles/page.js's first statements (its look waits for "
-            "`load`, the engine comes later). In Chromium any content script costs the page about as much as "
-            "ours: the control line (an empty content script) loads as slowly; Firefox's pages of 40-70 ms "
-            "vary by more than 3 % from run to run.",
+    "load": "Before `load` the extension runs only bundles/page.js's first statements (its look, the walkthrough "
+            "question and every storage read wait for `load`; the engine comes later). In Chromium any content "
+            "script costs the page about as much as ours (the control line of an empty content script). Pages of "
+            "40-100 ms vary by more than 3 % between two browsers of the same setup: two without the extension, "
+            "side by side over 21 loads, took 59.8 and 48.1 ms (median).",
     "size": "The files of the manifest's `content_scripts` ({detail}).",
 }
 LIMIT_TITLES = {"script": "Script per load", "task": "Long tasks", "ready": "Ready", "scan": "Scan", "idle": "Idle",
