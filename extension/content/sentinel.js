@@ -148,7 +148,7 @@
     const starts = [];
     for (const record of records) {
       if (record.type === "attributes") starts.push(record.target);
-      else for (const node of record.addedNodes) if (node.nodeType === 1) starts.push(node);
+      else for (const node of record.addedNodes) if (node.nodeType === 1 && node !== launcher?.host) starts.push(node); // not our own
     }
     check(starts);
     if (!engine && [...bannerHosts].some(bannerShown)) loadEngine();
