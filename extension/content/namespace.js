@@ -102,7 +102,11 @@
    *  most costly step of a walk: it is asked only for custom elements and empty elements, the
    *  elements a closed root can be of use on (a built-in element with content of its own and a
    *  closed root would hide that content). */
-  const shadowRootOf = (() => {
+  let pickedAccessor = null;
+  const shadowRootOf = (element) => (pickedAccessor ??= pickAccessor())(element);
+  // Picked at the first call, after `load`: the first look at an element's properties sets up the
+  // DOM's interfaces in the extension's world, which would otherwise happen before the page loads.
+  function pickAccessor() {
     if ("openOrClosedShadowRoot" in (document.documentElement ?? document.createElement("div"))) return (element) => element.openOrClosedShadowRoot || null; // Firefox
     const domApi = api?.dom;
     if (domApi?.openOrClosedShadowRoot) {
@@ -117,7 +121,7 @@
       };
     }
     return (element) => element.shadowRoot;
-  })();
+  }
 
   globalThis.ohneHaken = {
     api,

@@ -227,8 +227,6 @@
     });
   }
 
-  for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove();
-
   // The popup (tabs.sendMessage) asks: the user wants the engine.
   OH.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (sender.id !== OH.api.runtime.id || !message?.type) return false; // main.js knows the types
@@ -258,6 +256,7 @@
   // towards the page's load time, and the engine's scan would wait for load anyway.
   loaded.then(() => setTimeout(() => {
     if (!OH.alive()) return; // this copy was retired meanwhile (extension reloaded)
+    for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove(); // an earlier copy's
     if (!installed || look(document)) {
       loadEngine(); // injected on request, or candidates there
     } else { // the launcher only where the panel does not come at once
