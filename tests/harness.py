@@ -125,6 +125,12 @@ def served(host: str) -> bool:
     return host in LOOPBACK or host in FIXTURE_HOSTS or site_of(host) is not None
 
 
+# A resource answered only after HANG_SECONDS: a page that waits for it has no load event until
+# then, as a portal page can keep loading (tests/fixtures/sentinel/never-loads.html).
+HANG_PATH = "/__hang"
+HANG_SECONDS = 15
+
+
 class FixtureHandler(http.server.SimpleHTTPRequestHandler):
     requests: ClassVar[list[str]] = []  # every request any fixture server in this process saw (URLs)
 
@@ -158,8 +164,19 @@ class FixtureHandler(http.server.SimpleHTTPRequestHandler):
         if port != self.server.server_address[1] and port in LOCAL_SERVERS:
             self._forward(port, path)  # another fixture server of this process (tests/test_popup.py's)
             return
+        if path.startswith(HANG_PATH):
+            self._hang()
+            return
         self.path = path
         super().do_GET()
+
+    def _hang(self):
+        time.sleep(HANG_SECONDS)
+        try:
+            self.send_response(204)
+            self.end_headers()
+        except OSError:
+            pass  # the browser left the page meanwhile
 
     def do_HEAD(self):
         url, host, _port, path = self._target()

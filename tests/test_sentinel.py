@@ -67,3 +67,37 @@ def test_the_engine_comes_on_a_page_that_stays(browser):
     browser.wait(lambda: browser.js(ENGINE), message="no engine on the page")
     browser.wait(lambda: browser.active_count() == 1, message="the engine did not count the consent")
     assert not browser.errors, browser.errors
+
+
+# The first look and the engine wait for the page's load event, at most 3 s (sentinel.js, main.js
+# LOAD_WAIT_MS): on a page whose load does not come for 15 s, the engine is there well before.
+# WebDriver's own commands wait for a page's load (chromedriver even for a script): the page is
+# opened and looked at through BiDi, which does not.
+NEVER_LOADS_WITHIN_S = 6.0  # 3 s, plus the injection and the scan on a slow machine; not 3 s twice
+ACTIVE = (f"const h = {HOSTS}.find(h => h.hasAttribute('data-ready'));"
+          "return h ? h.shadowRoot.querySelector('[data-role=active-count]')?.textContent : null")
+
+
+def bidi_js(browser, body: str):
+    result = browser.driver.script.execute(f"() => {{ {body} }}")
+    return result.get("value") if isinstance(result, dict) else result
+
+
+@pytest.mark.parametrize("twin", [False, True])
+def test_a_page_that_keeps_loading_gets_its_engine_after_one_wait(browser, twin):
+    url = browser.url("sentinel/never-loads.html" + ("?twin" if twin else ""))
+    context = browser.driver.current_window_handle
+    browser.driver.browsing_context.navigate(context=context, url=url, wait="none")
+    try:
+        browser.wait(lambda: bidi_js(browser, "return location.href + ' ' + document.readyState") == f"{url} interactive",
+                     message="the page did not start loading")
+        if twin:
+            browser.wait(lambda: bidi_js(browser, LAUNCHER), timeout=NEVER_LOADS_WITHIN_S,
+                         message="no launcher while the page loads")
+            assert not bidi_js(browser, ENGINE), "the engine came on a page without candidate controls"
+        else:
+            browser.wait(lambda: (bidi_js(browser, ACTIVE) or "").startswith("1 "), timeout=NEVER_LOADS_WITHIN_S,
+                         message="the engine waited for the load event more than once")
+        assert bidi_js(browser, "return document.readyState") == "interactive", "the page loaded after all: proves nothing"
+    finally:
+        browser.driver.browsing_context.navigate(context=context, url="about:blank", wait="complete")  # ends the hanging load

@@ -151,7 +151,8 @@
   });
 
   // The first scan runs after the page's load event (a task of its own, so the page's load time
-  // does not include it), or after LOAD_WAIT_MS on a page whose load never ends. Content that
+  // does not include it), or after LOAD_WAIT_MS on a page whose load never ends (the sentinel's
+  // wait where it brought the engine, the same length). Content that
   // arrives meanwhile is part of that scan; from then on the engine watches the page.
   function startEngine() {
     if (engineStarted) return;
@@ -161,16 +162,13 @@
   }
   // And after the browser has drawn the page once (OH.dom.afterNextFrame): the scan's first look
   // at a control's box then finds the layout done instead of doing it in the middle of its work.
-  const afterNextFrame = OH.dom.afterNextFrame;
-  if (document.readyState === "complete") {
-    afterNextFrame(startEngine);
-  } else {
-    const timer = setTimeout(startEngine, LOAD_WAIT_MS);
-    window.addEventListener("load", () => {
-      clearTimeout(timer);
-      afterNextFrame(startEngine);
-    }, {once: true});
-  }
+  // The sentinel has waited already (injected after its wait): one wait in all, not two.
+  const pageLoaded = OH.sentinel?.loaded ?? new Promise((resolve) => {
+    if (document.readyState === "complete") return resolve();
+    window.addEventListener("load", resolve, {once: true});
+    setTimeout(resolve, LOAD_WAIT_MS);
+  });
+  pageLoaded.then(() => OH.dom.afterNextFrame(startEngine));
 
   // A tab opened by the popup ("Mein o2 öffnen und Anleitung starten", the other opt-outs) or
   // by the walkthrough's last step starts that walkthrough once; any other page resumes a

@@ -240,6 +240,7 @@
   const claim = () => (claimed ??= installed ? OH.send({type: "claimTourStart"}) : Promise.resolve(false));
 
   OH.sentinel = {
+    loaded, // the page's load event, or 3 s (main.js waits no longer)
     claim,
     loadEngine,
     handOver() {
