@@ -60,16 +60,15 @@
     const combinations = combinationTerms.map((parts) => parts.map(matcher));
     const negators = matcher(compile(classes.negators));
     const negatable = matcher(Object.freeze(combinationTerms.flat(2)));
-    const has = (norm, test) => test(norm);
     let userWords = matcher(compile([]));
 
     /** What a text holds of those, as a few flags (so a section's text is read once, not per question). */
     function signals(norm) {
       return {
-        single: has(norm, singles) || has(norm, userWords),
-        parts: combinations.map((parts) => parts.map((part) => has(norm, part))),
-        negator: has(norm, negators),
-        negatable: has(norm, negatable),
+        single: singles(norm) || userWords(norm),
+        parts: combinations.map((parts) => parts.map((part) => part(norm))),
+        negator: negators(norm),
+        negatable: negatable(norm),
       };
     }
 

@@ -75,43 +75,44 @@
     return index;
   }
 
+  /**
+   * hit(position in list, index in text) for each term the text holds: the others first, then
+   * the word-start ones in text order (a term may come again where it starts another word). Stops
+   * as soon as hit returns true.
+   */
+  function eachHit(norm, compiled, hit) {
+    if (compiled.length < SMALL_LIST) {
+      return compiled.some(({needle}, position) => {
+        const index = norm.indexOf(needle);
+        return index !== -1 && hit(position, index);
+      });
+    }
+    const {starts, rest} = termIndex(compiled);
+    for (const position of rest) {
+      const index = norm.indexOf(compiled[position].needle);
+      if (index !== -1 && hit(position, index)) return true;
+    }
+    for (let at = norm.indexOf(" "); at !== -1 && at < norm.length - 1; at = norm.indexOf(" ", at + 1)) {
+      for (const position of starts.get(norm.slice(at, at + KEY_LENGTH)) || []) {
+        if (norm.startsWith(compiled[position].needle, at) && hit(position, at)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Every term found in normalised text, with its position, earliest first (in list order where
    *  two start at the same place). `compiled` must not change once asked (compileTerms freezes). */
   function findTerms(norm, compiled) {
-    if (compiled.length < SMALL_LIST) {
-      const found = [];
-      for (const {term, needle} of compiled) {
-        const index = norm.indexOf(needle);
-        if (index !== -1) found.push({term, index});
-      }
-      return found.sort((a, b) => a.index - b.index);
-    }
-    const {starts, rest} = termIndex(compiled);
-    const hits = new Map(); // position in list -> first index
-    for (const position of rest) {
-      const index = norm.indexOf(compiled[position].needle);
-      if (index !== -1) hits.set(position, index);
-    }
-    for (let at = norm.indexOf(" "); at !== -1 && at < norm.length - 1; at = norm.indexOf(" ", at + 1)) {
-      const candidates = starts.get(norm.slice(at, at + KEY_LENGTH));
-      if (!candidates) continue;
-      for (const position of candidates) {
-        if (!hits.has(position) && norm.startsWith(compiled[position].needle, at)) hits.set(position, at);
-      }
-    }
-    return [...hits].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([position, index]) => ({term: compiled[position].term, index}));
+    const first = new Map(); // position in list -> first index
+    eachHit(norm, compiled, (position, index) => {
+      if (!first.has(position)) first.set(position, index);
+    });
+    return [...first].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([position, index]) => ({term: compiled[position].term, index}));
   }
 
   /** Does the text hold any of the terms? (findTerms' search, ended at the first.) */
   function hasTerms(norm, compiled) {
-    if (compiled.length < SMALL_LIST) return compiled.some(({needle}) => norm.includes(needle));
-    const {starts, rest} = termIndex(compiled);
-    for (const position of rest) if (norm.includes(compiled[position].needle)) return true;
-    for (let at = norm.indexOf(" "); at !== -1 && at < norm.length - 1; at = norm.indexOf(" ", at + 1)) {
-      const candidates = starts.get(norm.slice(at, at + KEY_LENGTH));
-      if (candidates && candidates.some((position) => norm.startsWith(compiled[position].needle, at))) return true;
-    }
-    return false;
+    return eachHit(norm, compiled, () => true);
   }
 
   /** Every occurrence of every term, earliest first. */
