@@ -8,6 +8,9 @@
   test after content-script errors or requests beyond the fixture server.
 - `clean_extension_storage` (autouse): every browser test starts with empty extension storage.
 - `popup_window`, `popup`: the toolbar popup opened as a page in a window of its own.
+- `english`: a second browser of the same name whose interface is English, started once for the
+  tests that ask for it (a browser's start is seconds of the suite), checked and cleaned like
+  `browser`.
 """
 
 from __future__ import annotations
@@ -41,17 +44,36 @@ def browser_session(request, dist, server):
     browser.quit()
 
 
+@pytest.fixture(scope="session")
+def english_session(browser_session, dist, server):
+    english = start_browser(browser_session.name, dist, server, locale="en")
+    yield english
+    english.quit()
+
+
+@pytest.fixture
+def english(english_session):
+    """The English browser, its extension storage empty, checked after the test like `browser`."""
+    english_session.clear_storage()
+    yield from checked(english_session)
+
+
 @pytest.fixture
 def browser(browser_session):
     """The session's browser, checked for content-script errors after each test."""
-    browser_session.errors.clear()
-    browser_session.forget_requests()
-    yield browser_session
-    errors = list(browser_session.errors)
-    browser_session.errors.clear()
-    assert not errors, f"content-script errors in {browser_session.name}: {errors}"
-    foreign = browser_session.foreign_requests()
-    assert not foreign, f"requests beyond the fixture server in {browser_session.name}: {foreign}"
+    yield from checked(browser_session)
+
+
+def checked(session):
+    """Yield the browser; afterwards fail on content-script errors or requests beyond the fixture server."""
+    session.errors.clear()
+    session.forget_requests()
+    yield session
+    errors = list(session.errors)
+    session.errors.clear()
+    assert not errors, f"content-script errors in {session.name}: {errors}"
+    foreign = session.foreign_requests()
+    assert not foreign, f"requests beyond the fixture server in {session.name}: {foreign}"
 
 
 @pytest.fixture(autouse=True)

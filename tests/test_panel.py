@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 import pytest
-from harness import set_viewport, start_browser
+from harness import set_viewport
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -429,26 +429,20 @@ def test_count_rises_with_late_content_and_route_changes(browser):
 
 # ---- English ----------------------------------------------------------------------------------
 
-def test_panel_speaks_english_in_an_english_browser(browser, dist, server, locales):
-    english = start_browser(browser.name, dist, server, locale="en")
-    try:
-        en = locales["en"]
-        open_page(english, "engine/o2-2012-form.html", active=6)
-        assert english.panel_text('[data-action="clear-all"]') == en["clearAll"]["message"]
-        assert english.panel_text('[data-role="active-count"]') == message(en, "activeCount", "6")
-        assert english.panel_text("summary") == message(en, "foundSummary", "7")
-        assert english.js(ITEMS)[0]["why"].startswith(message(en, "whyLabel", ""))
-        clear(english)
-        english.wait(lambda: english.active_count() == 0)
-        assert english.panel_text('[data-role="status"]') == \
-            f"{message(en, 'changedSummary', '6')} {message(en, 'saveHint', 'Speichern')}"
-        # The launcher (a page without consents): its words are written in by build.py, per locale.
-        english.open("smoke/plain.html")
-        english.settled()
-        assert english.js(f"return {english.PANEL_JS}.hasAttribute('data-ohne-haken-launcher')")
-        assert english.panel_text('[data-role="active-count"]') == message(en, "launcherCount", "0")
-        assert english.panel_text('[data-action="start-tour"]') == en["startTour"]["message"]
-        assert not english.errors, english.errors
-        assert not english.foreign_requests(), english.foreign_requests()
-    finally:
-        english.quit()
+def test_panel_speaks_english_in_an_english_browser(english, locales):
+    en = locales["en"]
+    open_page(english, "engine/o2-2012-form.html", active=6)
+    assert english.panel_text('[data-action="clear-all"]') == en["clearAll"]["message"]
+    assert english.panel_text('[data-role="active-count"]') == message(en, "activeCount", "6")
+    assert english.panel_text("summary") == message(en, "foundSummary", "7")
+    assert english.js(ITEMS)[0]["why"].startswith(message(en, "whyLabel", ""))
+    clear(english)
+    english.wait(lambda: english.active_count() == 0)
+    assert english.panel_text('[data-role="status"]') == \
+        f"{message(en, 'changedSummary', '6')} {message(en, 'saveHint', 'Speichern')}"
+    # The launcher (a page without consents): its words are written in by build.py, per locale.
+    english.open("smoke/plain.html")
+    english.settled()
+    assert english.js(f"return {english.PANEL_JS}.hasAttribute('data-ohne-haken-launcher')")
+    assert english.panel_text('[data-role="active-count"]') == message(en, "launcherCount", "0")
+    assert english.panel_text('[data-action="start-tour"]') == en["startTour"]["message"]

@@ -43,13 +43,13 @@ def test_the_launcher_has_the_engine_loaded_when_the_user_asks(browser, popup):
 
 
 # A page that sends the tab on while its engine is being injected, MS after its load event (when
-# the sentinel asks). The background injects the engine's files in groups (background.js
-# loadEngine); a group still on its way must not land in the next document: there it would run
-# ahead of that page's own first files (rules, text, dom), which then has no engine at all (the
-# "login-hop race", docs/SENTINEL.md). Every delay from 0 to 39 ms: the window between two groups
-# is a few ms wide and moves with the machine's load. Without the fix this failed in every Firefox
-# run and in about half the Chromium runs (where the errors show too); it can pass by chance there.
-HOP_DELAYS_MS = range(40)
+# the sentinel asks). An injection still on its way must not land in the next document: there it
+# would run ahead of that page's own first files (rules, text, dom), which then has no engine at
+# all (the "login-hop race", docs/SENTINEL.md; the background now injects each bundle in one call
+# into the document that asked). Delays from 0 to 38 ms, every other ms: the window was a few ms
+# wide and moves with the machine's load. Without the fix this failed in every Firefox run (every
+# ms then) and in about half the Chromium runs (where the errors show too).
+HOP_DELAYS_MS = range(0, 40, 2)
 
 
 def test_the_engine_comes_on_the_page_after_a_hop_during_the_injection(browser):

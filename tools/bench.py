@@ -108,9 +108,14 @@ LIMITS = {
              "and for each control a click, a look for a dialog among what changed, and the page's answer.",
     "load": "Before `load` the extension runs only bundles/page.js's first statements (its look, the walkthrough "
             "question and every storage read wait for `load`; the engine comes later). In Chromium any content "
-            "script costs the page about as much as ours (the control line of an empty content script). Pages of "
-            "40-100 ms vary by more than 3 % between two browsers of the same setup: two without the extension, "
-            "side by side over 21 loads, took 59.8 and 48.1 ms (median).",
+            "script costs the page about as much as ours (the control line of an empty content script), and a "
+            "build without any content script (host permissions kept) loads like no extension at all (one "
+            "browser, 5 runs: 85.8 / 86.2 ms on the page without candidates): the cost is Chromium injecting a "
+            "content script at document_idle, which on a page that loads quickly comes before `load`. Only "
+            "injecting from the background after `load` (tabs.onUpdated) would avoid it, giving up the manifest's "
+            "all_frames injection into frames that come later and the 3 s fallback on pages whose `load` never "
+            "comes, and waking the background on every tab's update in Chromium (its tabs.onUpdated has no URL "
+            "filter).",
     "size": "The files of the manifest's `content_scripts` ({detail}).",
 }
 LIMIT_TITLES = {"script": "Script per load", "task": "Long tasks", "ready": "Ready", "scan": "Scan", "idle": "Idle",
@@ -247,30 +252,50 @@ def load_once(browser, path: str, cdp: bool) -> dict:
     return figures
 
 
+def install(browser, dist: Path) -> str:
+    """Install a build into a running browser (BiDi / geckodriver): its id for uninstall()."""
+    if browser.name == "chromium":
+        result = browser.driver.webextension.install(path=str(dist / "chromium"))
+        return result.get("extension") if isinstance(result, dict) else result
+    return browser.driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
+
+
+def uninstall(browser, extension: str) -> None:
+    if browser.name == "chromium":
+        browser.driver.webextension.uninstall(extension)
+    else:
+        browser.driver.uninstall_addon(extension)
+
+
 def bench_outside(name: str, release: Path, empty: Path, port: int, runs: int) -> dict:
-    """Each page loaded alternately with the release build and without the extension; the pages
-    of EMPTY_SIDE also with the control build whose content script is empty (`empty`)."""
+    """Each page loaded with the release build, without any extension, and (the pages of
+    EMPTY_SIDE) with the control build whose content script is empty (`empty`), all in one
+    browser: each run installs the release build, loads every page, uninstalls it, loads them
+    without, installs the control, and so on (the order of the three swapped every run). Two
+    browsers of the same setup differ by more than the figures (their page loads by up to 20 %):
+    one browser for all sides leaves only the extension between them."""
     cdp = name == "chromium"
-    browsers = {"with": harness.start_browser(name, release, port), "without": start_plain(name, release, port),
-                "empty": harness.start_browser(name, empty, port)}
+    browser = start_plain(name, release, port)
+    builds = {"with": release, "without": None, "empty": empty}
     results = {key: {"with": [], "without": [], "empty": []} for key in OUTSIDE}
     try:
         if not cdp:  # Chromium: per tab, in load_once
-            for browser in browsers.values():
-                browser.driver.script.add_preload_script(f"() => {{ {WATCH_PAGE} }}")
+            browser.driver.script.add_preload_script(f"() => {{ {WATCH_PAGE} }}")
         for run in range(runs):
-            order = ("with", "without", "empty") if run % 2 == 0 else ("empty", "without", "with")
-            for key, (_title, path, _budget) in OUTSIDE.items():
-                if not cdp and key not in FIREFOX_OUTSIDE:
-                    continue
-                for side in order:
-                    if side != "empty" or key in EMPTY_SIDE:
-                        results[key][side].append(load_once(browsers[side], path, cdp))
-        if browsers["with"].errors:
-            raise RuntimeError(f"content-script errors in {name}: {browsers['with'].errors}")
+            for side in ("with", "without", "empty") if run % 2 == 0 else ("empty", "without", "with"):
+                extension = install(browser, builds[side]) if builds[side] else None
+                try:
+                    load_once(browser, BLANK, cdp)  # the extension started (its background, its first page)
+                    for key, (_title, path, _budget) in OUTSIDE.items():
+                        if (cdp or key in FIREFOX_OUTSIDE) and (side != "empty" or key in EMPTY_SIDE):
+                            results[key][side].append(load_once(browser, path, cdp))
+                finally:
+                    if extension:
+                        uninstall(browser, extension)
+        if browser.errors:
+            raise RuntimeError(f"content-script errors in {name}: {browser.errors}")
     finally:
-        for browser in browsers.values():
-            browser.quit()
+        browser.quit()
     out = {}
     for key, sides in results.items():
         w, wo = sides["with"], sides["without"]
@@ -599,14 +624,18 @@ def machine() -> dict:
 METHOD = """\
 ## How each figure is taken
 
-**From outside** (release build, as a user has it). Per browser two sessions through the test
-harness: one with the extension, one without it (the same harness with the install skipped),
-both with the o2online.de host names mapped to loopback, so the page is loaded under the same
-host name in both. A third session, the control, has the release build with an empty content
-script instead of ours (`tools/bench_empty_build.py`): on the page without candidates and the
-page-load page it shows what any content script costs in the browser itself, which no code of
-ours can lower; "what is ours" lines compare with it. Each page is loaded alternately in the two (the order swapped every run);
-figures are medians of the runs (`--runs`, at least 7), min - max in brackets. A load waits until
+**From outside** (release build, as a user has it). Per browser one session through the test
+harness, started without the extension, with the o2online.de host names mapped to loopback. Each
+run installs the release build (BiDi `webExtension.install`; Firefox: a temporary add-on), loads a
+blank page of the same host (the extension's background and first injection start there), loads
+every page, uninstalls it and loads every page again without it; a third side, the control,
+installs the release build with an empty content script instead of ours
+(`tools/bench_empty_build.py`): on the page without candidates and the page-load page it shows
+what any content script costs in the browser itself, which no code of ours can lower; "what is
+ours" lines compare with it. The order of the three sides is swapped every run. One browser for
+all sides: two browsers of the same setup differ by more than the figures (their page loads by up
+to 20 %), so only the extension is between the sides. Figures are medians of the runs (`--runs`,
+at least 7), min - max in brackets. A load waits until
 the page is done: ScriptDuration unchanged for 0.4 s and at least 1 s after the start (Firefox:
 1 s after the start; there only the pages of the page-load figures and the invoice table).
 
@@ -615,7 +644,7 @@ the page is done: ScriptDuration unchanged for 0.4 s and at least 1 s after the 
   own so the counter holds this page's script only; the figure is the median with the extension
   minus the median without (both medians shown).
 - **Long tasks** (Chromium): a `PerformanceObserver` for `longtask` entries (buffered), added by
-  `Page.addScriptToEvaluateOnNewDocument` in both sessions; a task counts as the extension's when it
+  `Page.addScriptToEvaluateOnNewDocument` on every side; a task counts as the extension's when it
   ends after `DOMContentLoaded` (the bench pages build themselves while parsing; content scripts
   run at document_idle) and is longer than the same page's longest such task without the extension
   in the median run (usually there is none).
