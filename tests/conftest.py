@@ -7,14 +7,15 @@
   name (OHNE_HAKEN_BROWSERS=firefox,chromium, default both); `browser`: that browser, failing the
   test after content-script errors or requests beyond the fixture server.
 - `clean_extension_storage` (autouse): every browser test starts with empty extension storage.
+- `locales`: the built messages.json of each locale.
 - `popup_window`, `popup`: the toolbar popup opened as a page in a window of its own.
-- `english`: a second browser of the same name whose interface is English, started once for the
-  tests that ask for it (a browser's start is seconds of the suite), checked and cleaned like
-  `browser`.
+- `english`: a second browser of the same name whose interface is English, one per module that
+  asks for it (tests/test_english.py), checked and cleaned like `browser`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -27,6 +28,13 @@ def dist() -> Path:
     if not os.environ.get("OHNE_HAKEN_PREBUILT"):
         build_release()
     return ROOT / "dist"
+
+
+@pytest.fixture(scope="session")
+def locales(dist) -> dict[str, dict]:
+    """The built messages of each locale: the texts the panel's tests expect."""
+    return {path.parent.name: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted((dist / "firefox" / "_locales").glob("*/messages.json"))}
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +52,7 @@ def browser_session(request, dist, server):
     browser.quit()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def english_session(browser_session, dist, server):
     english = start_browser(browser_session.name, dist, server, locale="en")
     yield english

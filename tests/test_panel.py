@@ -11,7 +11,6 @@ a German and in an English browser (Debian's browsers speak German only with the
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 
@@ -76,11 +75,6 @@ NEXT_FRAMES = ("const done = arguments[arguments.length - 1];"
 
 
 # ---- helpers ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def locales(dist) -> dict[str, dict]:
-    return {path.parent.name: json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted((dist / "firefox" / "_locales").glob("*/messages.json"))}
 
 
 def message(messages: dict, key: str, *subs: str) -> str:
@@ -425,24 +419,3 @@ def test_count_rises_with_late_content_and_route_changes(browser):
     browser.wait(lambda: browser.active_count() == 5, message="the route change was not picked up")
     assert browser.js("return location.hash") == "#/einstellungen"
     assert browser.js("return window.__sameDocument") is True, "the page was reloaded"
-
-
-# ---- English ----------------------------------------------------------------------------------
-
-def test_panel_speaks_english_in_an_english_browser(english, locales):
-    en = locales["en"]
-    open_page(english, "engine/o2-2012-form.html", active=6)
-    assert english.panel_text('[data-action="clear-all"]') == en["clearAll"]["message"]
-    assert english.panel_text('[data-role="active-count"]') == message(en, "activeCount", "6")
-    assert english.panel_text("summary") == message(en, "foundSummary", "7")
-    assert english.js(ITEMS)[0]["why"].startswith(message(en, "whyLabel", ""))
-    clear(english)
-    english.wait(lambda: english.active_count() == 0)
-    assert english.panel_text('[data-role="status"]') == \
-        f"{message(en, 'changedSummary', '6')} {message(en, 'saveHint', 'Speichern')}"
-    # The launcher (a page without consents): its words are written in by build.py, per locale.
-    english.open("smoke/plain.html")
-    english.settled()
-    assert english.js(f"return {english.PANEL_JS}.hasAttribute('data-ohne-haken-launcher')")
-    assert english.panel_text('[data-role="active-count"]') == message(en, "launcherCount", "0")
-    assert english.panel_text('[data-action="start-tour"]') == en["startTour"]["message"]

@@ -543,12 +543,3 @@ def set_reduced_motion(browser, reduce: bool):
                    else "Services.prefs.clearUserPref('ui.prefersReducedMotion')")
 
 
-def test_walkthrough_speaks_english_in_an_english_browser(english):
-    """The English interface stays: a second session whose browser asks for English."""
-    tour = Tour(english)
-    log_in(english)
-    start_tour(english, "portal/mein-o2/meine-daten/")
-    tour.wait_step(8, 12)
-    assert tour.step_text() == "Step 8 of 12"
-    assert english.panel_text('[data-action="start-tour"]') == "Guide me to the form"
-    english.wait(lambda: english.js(ANNOUNCED)["text"].startswith("Step 8 of 12"))

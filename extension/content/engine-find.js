@@ -126,6 +126,9 @@
         }
         if (root.nodeType !== 1) observe(root);
         if (root.nodeType === 1 && root.matches(selector)) yield root;
+        // One query, ended at the first match, before the two that list: most roots (an added
+        // row, an icon's shadow root) hold neither a control nor an element still to be defined.
+        if (!root.querySelector(`${selector}, :not(:defined)`)) continue;
         for (const element of root.querySelectorAll(":not(:defined)")) {
           if (!dom.isOwn(element)) awaitDefinition(element); // the marks layer is never defined: no timers for it
         }
