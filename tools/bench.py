@@ -101,7 +101,8 @@ LIMITS = {
             "(its own line) stays within budget.",
     "idle": "Callbacks of the extension on a page that does not change.",
     "batch": "Per batch: one mutation callback, then after the debounce one look at each added subtree (100 "
-             "rows, each its own start: five queries and the possible hosts asked for a shadow root) and the "
+             "rows, each its own start: three queries, for the possible hosts, for frames, and one ended at the "
+             "first control or element still to be defined, and the possible hosts asked for a shadow root) and the "
              "marks moved in the next frame; a batch without a new question redraws nothing else. Firefox's "
              "cross-compartment calls make each step dearer there.",
     "click": "Two full scans (before, and after the settle wait to verify), the panel drawn busy and done, "
