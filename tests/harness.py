@@ -266,7 +266,7 @@ def start_firefox(dist: Path, proxy_port: int, headless: bool = True, locale: st
     # Lets services.settings.server (above) apply in a release build of Firefox.
     service = FirefoxService(executable_path=geckodriver_path(), env={**os.environ, "MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"})
     driver = webdriver.Firefox(options=options, service=service)
-    driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
+    install_extension("firefox", driver, dist)
     return driver, f"moz-extension://{FIREFOX_UUID}"
 
 
@@ -306,9 +306,23 @@ def start_chromium(dist: Path, proxy_port: int, locale: str = "de"):
     language = f"{locale}_{LOCALE_REGION[locale]}"
     env = {**os.environ, "LANGUAGE": language, "LANG": f"{language}.UTF-8"}
     driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=driver_path, env=env))
+    return driver, f"chrome-extension://{install_extension('chromium', driver, dist)}"
+
+
+def install_extension(name: str, driver, dist: Path) -> str:
+    """Install the build in `dist` into a running browser (Firefox: a temporary add-on from its
+    package; Chromium: BiDi webExtension.install of its folder); its id, for uninstall_extension."""
+    if name == "firefox":
+        return driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
     result = driver.webextension.install(path=str(dist / "chromium"))
-    extension_id = result.get("extension") if isinstance(result, dict) else result
-    return driver, f"chrome-extension://{extension_id}"
+    return result.get("extension") if isinstance(result, dict) else result
+
+
+def uninstall_extension(name: str, driver, extension: str) -> None:
+    if name == "firefox":
+        driver.uninstall_addon(extension)
+    else:
+        driver.webextension.uninstall(extension)
 
 
 class Browser:

@@ -256,21 +256,6 @@ def load_once(browser, path: str, cdp: bool) -> dict:
     return figures
 
 
-def install(browser, dist: Path) -> str:
-    """Install a build into a running browser (BiDi / geckodriver): its id for uninstall()."""
-    if browser.name == "chromium":
-        result = browser.driver.webextension.install(path=str(dist / "chromium"))
-        return result.get("extension") if isinstance(result, dict) else result
-    return browser.driver.install_addon(str(next(dist.glob("ohne-haken-*-firefox.xpi"))), temporary=True)
-
-
-def uninstall(browser, extension: str) -> None:
-    if browser.name == "chromium":
-        browser.driver.webextension.uninstall(extension)
-    else:
-        browser.driver.uninstall_addon(extension)
-
-
 def bench_outside(name: str, release: Path, empty: Path, port: int, runs: int) -> dict:
     """Each page loaded with the release build, without any extension, and (the pages of
     EMPTY_SIDE) with the control build whose content script is empty (`empty`), all in one
@@ -287,7 +272,7 @@ def bench_outside(name: str, release: Path, empty: Path, port: int, runs: int) -
             browser.driver.script.add_preload_script(f"() => {{ {WATCH_PAGE} }}")
         for run in range(runs):
             for side in ("with", "without", "empty") if run % 2 == 0 else ("empty", "without", "with"):
-                extension = install(browser, builds[side]) if builds[side] else None
+                extension = harness.install_extension(name, browser.driver, builds[side]) if builds[side] else None
                 try:
                     load_once(browser, BLANK, cdp)  # the extension started (its background, its first page)
                     for key, (_title, path, _budget) in OUTSIDE.items():
@@ -295,7 +280,7 @@ def bench_outside(name: str, release: Path, empty: Path, port: int, runs: int) -
                             results[key][side].append(load_once(browser, path, cdp))
                 finally:
                     if extension:
-                        uninstall(browser, extension)
+                        harness.uninstall_extension(name, browser.driver, extension)
         if browser.errors:
             raise RuntimeError(f"content-script errors in {name}: {browser.errors}")
     finally:
