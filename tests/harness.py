@@ -444,7 +444,7 @@ class Browser:
             check_page_on_request(self, popup)
 
     def settle(self):
-        """Wait until the page is loaded and idle (content scripts run at document_idle)."""
+        """Wait until the page is loaded and idle (the content script's work waits for `load`)."""
         self.wait(lambda: self.js("return document.readyState") == "complete")
         self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"

@@ -3,6 +3,8 @@ engine is injected where a candidate control is, however hidden, or when the use
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 HOSTS = "[...document.querySelectorAll('#ohne-haken-panel')].filter(h => h.shadowRoot)"
@@ -73,6 +75,7 @@ def test_the_engine_comes_on_a_page_that_stays(browser):
 # LOAD_WAIT_MS): on a page whose load does not come for 15 s, the engine is there well before.
 # WebDriver's own commands wait for a page's load (chromedriver even for a script): the page is
 # opened and looked at through BiDi, which does not.
+LOAD_FALLBACK_MS = 3000  # sentinel.js: the wait for load ends this long after DOMContentLoaded
 NEVER_LOADS_WITHIN_S = 6.0  # 3 s, plus the injection and the scan on a slow machine; not 3 s twice
 ACTIVE = (f"const h = {HOSTS}.find(h => h.hasAttribute('data-ready'));"
           "return h ? h.shadowRoot.querySelector('[data-role=active-count]')?.textContent : null")
@@ -99,5 +102,10 @@ def test_a_page_that_keeps_loading_gets_its_engine_after_one_wait(browser, twin)
             browser.wait(lambda: (bidi_js(browser, ACTIVE) or "").startswith("1 "), timeout=NEVER_LOADS_WITHIN_S,
                          message="the engine waited for the load event more than once")
         assert bidi_js(browser, "return document.readyState") == "interactive", "the page loaded after all: proves nothing"
+        # Injected at document_start, the content script does nothing on the page until load or 3 s
+        # after the document was parsed (sentinel.js `loaded`): the launcher or panel came no earlier.
+        times = json.loads(bidi_js(browser, "return JSON.stringify(window.__fixture.times)"))
+        assert times["parsed"] is not None and times["firstUi"] is not None, times
+        assert times["firstUi"] - times["parsed"] >= LOAD_FALLBACK_MS - 50, f"our first element came early: {times}"
     finally:
         browser.driver.browsing_context.navigate(context=context, url="about:blank", wait="complete")  # ends the hanging load

@@ -110,16 +110,13 @@ LIMITS = {
              "cross-compartment calls make each step dearer there.",
     "click": "Two full scans (before, and after the settle wait to verify), the panel drawn busy and done, "
              "and for each control a click, a look for a dialog among what changed, and the page's answer.",
-    "load": "Before `load` the extension runs only bundles/page.js's first statements (its look, the walkthrough "
-            "question and every storage read wait for `load`; the engine comes later). In Chromium any content "
-            "script costs the page about as much as ours (the control line of an empty content script), and a "
-            "build without any content script (host permissions kept) loads like no extension at all (one "
-            "browser, 5 runs: 85.8 / 86.2 ms on the page without candidates): the cost is Chromium injecting a "
-            "content script at document_idle, which on a page that loads quickly comes before `load`. Only "
-            "injecting from the background after `load` (tabs.onUpdated) would avoid it, giving up the manifest's "
-            "all_frames injection into frames that come later and the 3 s fallback on pages whose `load` never "
-            "comes, and waking the background on every tab's update in Chromium (its tabs.onUpdated has no URL "
-            "filter).",
+    "load": "Before `load` the extension runs only bundles/page.js's first statements, at document_start (its "
+            "look, the walkthrough question and every storage read wait for `load`; the engine comes later). "
+            "Injected at document_idle instead, any content script delayed Chromium's load event by tens of ms "
+            "on a quick page (an empty one: with / without 1.65 on many-consents.html); at document_start it is "
+            "injected as the document is created and the page loads as without (empty script, one browser, 5 "
+            "runs: 0.95 on the consent form, against 1.73 at document_end). The pages of 50-250 ms here vary by "
+            "more than 3 % from run to run in one browser (see each side's range).",
     "size": "The files of the manifest's `content_scripts` ({detail}).",
 }
 LIMIT_TITLES = {"script": "Script per load", "task": "Long tasks", "ready": "Ready", "scan": "Scan", "idle": "Idle",
@@ -250,8 +247,8 @@ def load_once(browser, path: str, cdp: bool) -> dict:
             driver.close()
             driver.switch_to.window(home)
     figures["script_ms"] = last * 1000
-    # Long tasks after DOMContentLoaded: the page builds itself while parsing, content scripts
-    # run at document_idle, later.
+    # Long tasks after DOMContentLoaded: the page builds itself while parsing; our content script
+    # is only evaluated before, all its work waits for `load`.
     figures["late_long"] = [d for start, d in figures["long"] if start + d > figures["dcl"]]
     return figures
 
@@ -634,9 +631,10 @@ the page is done: ScriptDuration unchanged for 0.4 s and at least 1 s after the 
   minus the median without (both medians shown).
 - **Long tasks** (Chromium): a `PerformanceObserver` for `longtask` entries (buffered), added by
   `Page.addScriptToEvaluateOnNewDocument` on every side; a task counts as the extension's when it
-  ends after `DOMContentLoaded` (the bench pages build themselves while parsing; content scripts
-  run at document_idle) and is longer than the same page's longest such task without the extension
-  in the median run (usually there is none).
+  ends after `DOMContentLoaded` (the bench pages build themselves while parsing; the content
+  script is evaluated at document_start and waits for `load` with all its work) and is longer
+  than the same page's longest such task without the extension in the median run (usually there
+  is none).
   The budget is judged on the median run.
 - **Panel ready after the load event**: the page-side observer notes when `#ohne-haken-panel`
   gets `data-ready`; the figure is that time less the navigation entry's `loadEventEnd` (the

@@ -34,11 +34,14 @@
   let upgradeDelay = 0;
   const observer = new MutationObserver(onMutations);
 
-  // Injected after the load event: its scan waits for it anyway.
+  // Everything below waits for the load event (its scan would wait for it anyway), or for 3 s
+  // after the document has been parsed on a page whose load never comes.
   const loaded = new Promise((resolve) => {
     if (document.readyState === "complete") return resolve();
     addEventListener("load", resolve, {once: true});
-    setTimeout(resolve, 3000);
+    const fallback = () => setTimeout(resolve, 3000);
+    if (document.readyState === "loading") addEventListener("DOMContentLoaded", fallback, {once: true});
+    else fallback();
   });
 
   /** The engine, injected once: OH.main or null. */
