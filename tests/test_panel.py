@@ -310,6 +310,29 @@ def test_marks_follow_controls_that_leave_and_return(browser):
     browser.wait(lambda: len(badges(browser)) == 8)
 
 
+def test_marks_follow_when_content_without_controls_pushes_the_form_down(browser):
+    """A banner without controls comes in above the form (as a portal's notice does): no scan
+    finds anything new, but every badge moves down with what it marks, placed after the browser's
+    own layout (engine-core.js flush, highlight.js placeSoon)."""
+    open_page(browser, "engine/o2-2012-form.html", active=6)
+    browser.wait(lambda: len(badges(browser)) == 8)
+
+    def on_their_controls():
+        outlined, marks = browser.js(OUTLINED), badges(browser)
+        return all(any(abs(b["rect"]["x"] - left) <= 2 and abs(b["rect"]["y"] + b["rect"]["height"] - top) <= 6
+                       for b in marks) for left, top in (where for where in outlined.values() if where))
+
+    assert on_their_controls()
+    before = sorted(b["rect"]["y"] for b in badges(browser))
+    browser.js("const notice = document.createElement('div'); notice.style.height = '240px';"
+               "notice.textContent = 'Wartungsarbeiten am Sonntag: Mein o2 ist kurz nicht erreichbar.';"
+               "document.body.prepend(notice);")
+    browser.wait(on_their_controls, message="the badges stayed where the controls were")
+    after = sorted(b["rect"]["y"] for b in badges(browser))
+    assert all(a - b >= 200 for a, b in zip(after, before, strict=True)), (before, after)
+    assert browser.active_count() == 6
+
+
 # ---- where the panel sits, keyboard, collapsing ------------------------------------------------
 
 def test_panel_never_covers_the_save_button(browser):

@@ -179,7 +179,9 @@
           findSaveButton();
           update();
         } else {
-          highlighter.reposition(); // only content without questions came: the marks may have moved, nothing else
+          // Only content without questions came: the marks may have moved, nothing else. Placed after
+          // the browser's own layout of it (in a frame callback, reading would force that layout on us).
+          highlighter.placeSoon();
         }
       });
     }

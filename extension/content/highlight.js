@@ -167,7 +167,7 @@
       host?.remove();
     }
 
-    return {show, reposition, clear};
+    return {show, reposition, placeSoon, clear};
   }
 
   OH.createHighlighter = createHighlighter;
