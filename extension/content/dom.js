@@ -70,6 +70,9 @@
       }
       // The one step per element (every property read is a call across worlds, dearest in
       // Firefox): an indexed loop that asks for the shadow root only; frames have their own query.
+      // Each query of a whole document can take tens of ms on a large page (50,000 elements):
+      // the caller may pause before each, so no two of them share a task.
+      yield null;
       const elements = root.querySelectorAll(MAY_HOST_SELECTOR);
       const total = elements.length;
       if (count) count(total);
@@ -78,6 +81,7 @@
         const shadow = shadowRootOf(elements[i]);
         if (shadow && !isOwn(elements[i])) stack.push(shadow);
       }
+      yield null;
       for (const frame of root.querySelectorAll("iframe,frame")) enterFrame(frame, stack, onFrame);
     }
   }

@@ -132,6 +132,7 @@
         for (const element of root.querySelectorAll(":not(:defined)")) {
           if (!dom.isOwn(element)) awaitDefinition(element); // the marks layer is never defined: no timers for it
         }
+        yield null; // a pause between two queries of a whole document (dom.rootsUnder)
         yield* root.querySelectorAll(selector);
       }
     }
