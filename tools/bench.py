@@ -58,6 +58,7 @@ OUTSIDE = {
     "table": ("3,000 unrelated checkboxes (invoice table)", "bench/page.html?elements=2000&consents=0&rows=3000", 100.0),
     "large": ("10,000 elements with the consent form", "bench/page.html?elements=10000&consents=10", None),
     "huge": ("50,000 elements with the consent form", "bench/page.html?elements=50000&consents=10", None),
+    "huge_none": ("50,000 elements without candidate controls", "bench/page.html?elements=50000&consents=0", None),
     "load": ("largest fixture (many-consents.html), page-load ratio", LOAD_FIXTURE, None),
 }
 QUIET_S = 0.4  # ScriptDuration unchanged this long (and at least MIN_WINDOW_S after load): the page is done

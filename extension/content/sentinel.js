@@ -15,6 +15,8 @@
   const CANDIDATES = "input[type=checkbox],input[type=radio],[role=checkbox],[role=switch],[role=radio],[aria-pressed]," +
     "[aria-checked],select";
   const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
+  const SLICE_MS = 8; // the first look's longest piece before the page gets its turn (as the engine's scan)
+  const WALK_PAUSE_EVERY = 256; // hosts asked between two chances to pause (as dom.js)
   const LAUNCHER_KEY = OH.keys.showLauncher;
 
   const sites = OH.sitesFor(location.hostname, {sites: globalThis.ohneHakenSites || []});
@@ -59,11 +61,37 @@
     undefinedHosts.clear();
   }
 
-  /** Does `start` need the engine? */
+  /** Does `start` need the engine? At once (what a mutation added is small). */
   function look(start) {
+    const steps = lookSteps(start);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** The first look at a whole page, in slices of at most SLICE_MS with the page's turn between
+   *  them: a page of 50,000 elements is no long task (Firefox: 96 ms in one piece). */
+  async function lookInSlices(start) {
+    const steps = lookSteps(start);
+    let sliceEnd = performance.now() + SLICE_MS;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (performance.now() < sliceEnd) continue;
+      await (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+      if (engine || !OH.alive()) return false; // a mutation brought the engine meanwhile, or this copy retired
+      sliceEnd = performance.now() + SLICE_MS;
+    }
+  }
+
+  /** The look as steps (a generator, its value the answer): a pause before each query of a
+   *  root and every WALK_PAUSE_EVERY hosts asked. */
+  function* lookSteps(start) {
     const stack = [start];
     while (stack.length) {
       const root = stack.pop();
+      if (!root.isConnected) continue; // gone while the look paused
       if (root.nodeType === 1) {
         if (root.matches(CANDIDATES) || bannerIn(root)) return true;
         goInside(root, stack);
@@ -78,12 +106,15 @@
         for (const element of root.querySelectorAll(":not(:defined)")) awaitDefinition(element);
         for (const frame of root.querySelectorAll("iframe,frame")) enterFrame(frame, stack);
       }
+      yield;
       // The one step per element of a page: an indexed loop.
       const hosts = root.querySelectorAll(MAY_HOST_SELECTOR);
       for (let i = 0, count = hosts.length; i < count; i++) {
+        if ((i + 1) % WALK_PAUSE_EVERY === 0) yield;
         const shadow = shadowRootOf(hosts[i]);
         if (shadow) stack.push(shadow);
       }
+      yield;
     }
     return false;
   }
@@ -261,11 +292,18 @@
   loaded.then(() => setTimeout(() => {
     if (!OH.alive()) return; // this copy was retired meanwhile (extension reloaded)
     for (const old of document.querySelectorAll("[data-ohne-haken-launcher]")) old.remove(); // an earlier copy's
-    if (!installed || look(document)) {
-      loadEngine(); // injected on request, or candidates there
-    } else { // the launcher only where the panel does not come at once
-      const running = hasFlows ? OH.api.storage.local.get(OH.keys.tour).then((stored) => Boolean(stored[OH.keys.tour]), () => false) : false;
-      Promise.all([claim(), running]).then(([tourClaimed, isRunning]) => (tourClaimed || isRunning ? loadEngine() : showLauncher()));
+    if (!installed) {
+      loadEngine(); // injected on request
+      return;
     }
+    lookInSlices(document).then((found) => {
+      if (engine || !OH.alive()) return; // brought meanwhile (a mutation, the popup), or retired
+      if (found) {
+        loadEngine(); // candidates there
+      } else { // the launcher only where the panel does not come at once
+        const running = hasFlows ? OH.api.storage.local.get(OH.keys.tour).then((stored) => Boolean(stored[OH.keys.tour]), () => false) : false;
+        Promise.all([claim(), running]).then(([tourClaimed, isRunning]) => (tourClaimed || isRunning ? loadEngine() : showLauncher()));
+      }
+    });
   }, 0));
 })();
