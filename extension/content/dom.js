@@ -61,12 +61,14 @@
     const stack = [start];
     while (stack.length) {
       const root = stack.pop();
-      if (root.nodeType === 1 && isOwn(root)) continue;
+      const isElement = root.nodeType === 1;
+      if (isElement && isOwn(root)) continue;
       yield root;
-      if (root.nodeType === 1) {
+      if (isElement) {
         const shadow = shadowRootOf(root);
         if (shadow) stack.push(shadow);
-        if (root.localName === "iframe" || root.localName === "frame") enterFrame(root, stack, onFrame);
+        const name = root.localName;
+        if (name === "iframe" || name === "frame") enterFrame(root, stack, onFrame);
       }
       // The one step per element (every property read is a call across worlds, dearest in
       // Firefox): an indexed loop that asks for the shadow root only; frames have their own query.
@@ -82,7 +84,8 @@
         if (shadow && !isOwn(elements[i])) stack.push(shadow);
       }
       yield null;
-      for (const frame of root.querySelectorAll("iframe,frame")) enterFrame(frame, stack, onFrame);
+      if (!root.querySelector("iframe, frame")) continue; // one call where there is none (most roots)
+      for (const frame of root.querySelectorAll("iframe, frame")) enterFrame(frame, stack, onFrame);
     }
   }
 

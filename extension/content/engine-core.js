@@ -144,11 +144,11 @@
     function scanInSlices(starts) {
       scanning = scanning.then(async () => {
         const steps = scanSteps(starts);
-        let sliceEnd = performance.now() + SLICE_MS;
+        let sliceEnd = Date.now() + SLICE_MS;
         while (!stopped && !steps.next().done) {
-          if (performance.now() < sliceEnd) continue;
+          if (Date.now() < sliceEnd) continue;
           await OH.yieldToPage();
-          sliceEnd = performance.now() + SLICE_MS;
+          sliceEnd = Date.now() + SLICE_MS;
         }
       });
       return scanning;
@@ -168,11 +168,7 @@
       if (visibility) recheckVisibility(nodes);
       const removed = [...records.keys()].some((element) => !element.isConnected);
       if (removed) prune();
-      let starts = [doc];
-      if (nodes.length <= FULL_RESCAN_AT) {
-        const added = new Set(nodes);
-        starts = nodes.filter((node) => node.tagName === "IFRAME" || node.tagName === "FRAME" || !hasAncestorIn(node, added));
-      }
+      const starts = nodes.length <= FULL_RESCAN_AT ? outermost(nodes) : [doc];
       scanInSlices(starts).then(() => {
         if (stopped) return;
         if (refresh || visibility || removed || recordedCount !== recorded || (records.size && !saveButton)) {
@@ -186,10 +182,24 @@
       });
     }
 
-    /** Is a node inside another one of `nodes` (same tree, like contains)? One climb, not a search per pair. */
-    function hasAncestorIn(node, nodes) {
-      for (let up = node.parentNode; up; up = up.parentNode) if (nodes.has(up)) return true;
-      return false;
+    /**
+     * The added nodes that lie inside no other of them (same tree, like contains), and every
+     * frame (its document is new): one climb per node, ended where an earlier climb went.
+     */
+    function outermost(nodes) {
+      const added = new Set(nodes);
+      const outside = new Set(); // ancestors known to lie inside none of `nodes`
+      return nodes.filter((node) => {
+        const name = node.localName;
+        if (name === "iframe" || name === "frame") return true;
+        const path = [];
+        for (let up = node.parentNode; up && !outside.has(up); up = up.parentNode) {
+          if (added.has(up)) return false;
+          path.push(up);
+        }
+        for (const up of path) outside.add(up);
+        return true;
+      });
     }
 
     /** Forget a question so the next scan looks at it afresh (shown, hidden, opened). */

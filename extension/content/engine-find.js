@@ -124,8 +124,9 @@
           yield null;
           continue;
         }
-        if (root.nodeType !== 1) observe(root);
-        if (root.nodeType === 1 && root.matches(selector)) yield root;
+        const isElement = root.nodeType === 1;
+        if (!isElement) observe(root);
+        else if (root.matches(selector)) yield root;
         // One query, ended at the first match, before the two that list: most roots (an added
         // row, an icon's shadow root) hold neither a control nor an element still to be defined.
         if (!root.querySelector(`${selector}, :not(:defined)`)) continue;
