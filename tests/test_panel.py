@@ -442,3 +442,31 @@ def test_count_rises_with_late_content_and_route_changes(browser):
     browser.wait(lambda: browser.active_count() == 5, message="the route change was not picked up")
     assert browser.js("return location.hash") == "#/einstellungen"
     assert browser.js("return window.__sameDocument") is True, "the page was reloaded"
+
+
+# ---- the user's own answers ---------------------------------------------------------------------
+
+def test_count_follows_the_users_own_answers(browser):
+    """The user ticks and unticks by hand: inside design-system elements (an open and a closed
+    shadow root; the page reflects nothing in an attribute) and on a plain checkbox. The count
+    follows each answer about data use and none other ("Angemeldet bleiben"). Clicked from the
+    page (a click as the browser dispatches it, without the scrolling a WebDriver click may do,
+    which would redraw the panel anyway)."""
+    press = "window.__fixture.elements()[arguments[0]].click()"  # the inner input, closed roots too
+    browser.open("engine/one-elements.html")
+    browser.panel()
+    browser.wait(lambda: browser.active_count() == 3, message="the design-system consents were not counted")
+    browser.js(press, "stay")  # not about data use: the count stays
+    browser.wait(lambda: browser.js("return !window.__fixture.state().stay"))
+    browser.js(press, "ads")  # open shadow root
+    browser.wait(lambda: browser.active_count() == 2, message="an answer inside an open shadow root was not noticed")
+    browser.js(press, "traffic")  # closed shadow root
+    browser.wait(lambda: browser.active_count() == 1, message="an answer inside a closed shadow root was not noticed")
+    browser.js(press, "ads")
+    browser.wait(lambda: browser.active_count() == 2, message="ticking again was not noticed")
+
+    browser.open("engine/o2-2012-form.html")
+    browser.panel()
+    before = browser.wait(browser.active_count)
+    browser.js("document.querySelector('input[type=checkbox]:checked').click()")
+    browser.wait(lambda: browser.active_count() == before - 1, message="a plain checkbox unticked by hand was not noticed")
