@@ -38,7 +38,10 @@ const FLOW_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PENDING_MS = 10 * 60 * 1000; // a tab that did not reach the site by then starts nothing
 const COLORS = {sharing: "#b3261e", done: "#1e7b34"};
 
-const pendingTabs = new Map(); // tabId -> {time, flow}; mirrors storage.session for a restarted service worker
+// tabId -> {time, flow}; mirrors storage.session for a restarted service worker. An entry goes when its
+// tab claims it or PENDING_MS after it was made (tab ids are not reused while the browser runs): no
+// tabs.onRemoved listener, which would wake the background whenever the user closes any tab.
+const pendingTabs = new Map();
 
 let upgrading = Promise.resolve();
 
@@ -162,10 +165,6 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!fromExtensionPage && !CONTENT_SCRIPT_MESSAGES.has(message.type)) return false;
   Promise.resolve(HANDLERS[message.type](message, sender)).then(sendResponse, () => sendResponse(undefined));
   return true; // the answer comes asynchronously
-});
-
-api.tabs.onRemoved.addListener((tabId) => {
-  if (pendingTabs.delete(tabId)) savePending();
 });
 
 // Every start of the background (browser start, install, update, reload, a service worker
