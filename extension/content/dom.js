@@ -73,8 +73,10 @@
       // The one step per element (every property read is a call across worlds, dearest in
       // Firefox): an indexed loop that asks for the shadow root only; frames have their own query.
       // Each query of a whole document can take tens of ms on a large page (50,000 elements):
-      // the caller may pause before each, so no two of them share a task.
-      yield null;
+      // the caller may pause before each, so no two of them share a task. An added element (a
+      // row) is rarely large: it pauses only once it turns out to be (the pauses of many small
+      // roots would cost more than their queries).
+      if (!isElement) yield null;
       const elements = root.querySelectorAll(MAY_HOST_SELECTOR);
       const total = elements.length;
       if (count) count(total);
@@ -83,7 +85,7 @@
         const shadow = shadowRootOf(elements[i]);
         if (shadow && !isOwn(elements[i])) stack.push(shadow);
       }
-      yield null;
+      if (!isElement || total >= WALK_PAUSE_EVERY) yield null;
       if (!root.querySelector("iframe, frame")) continue; // one call where there is none (most roots)
       for (const frame of root.querySelectorAll("iframe, frame")) enterFrame(frame, stack, onFrame);
     }
