@@ -644,6 +644,8 @@ the page is done: ScriptDuration unchanged for 0.4 s and at least 1 s after the 
   gets `data-ready`; the figure is that time less the navigation entry's `loadEventEnd` (the
   sentinel's launcher counts: on a page without candidates it is the panel).
 - **Page load**: `loadEventEnd` of the navigation entry, with / without, ratio of the medians.
+  Pages of 50-250 ms vary from load to load by far more than the budget's 3 % on this machine
+  (see each side's range): a ratio below 1 is noise, and so may be one above the budget.
 - **Size**: bytes of the files in the release manifest's `content_scripts` (what every matching
   page gets: `bundles/page.js`, minified by build.py with esbuild); the file the sentinel has
   injected on demand (`ENGINE_SCRIPTS` in background.js, `bundles/engine.js`) is shown beside it.
