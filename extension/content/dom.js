@@ -47,7 +47,7 @@
     return ownHosts.has(element);
   }
 
-  const {MAY_HOST_SELECTOR, shadowRootOf} = OH; // namespace.js: the sentinel walks by the same rule
+  const {MAY_HOST_SELECTOR, mayHost, shadowRootOf} = OH; // namespace.js: the sentinel walks by the same rule
 
   const WALK_PAUSE_EVERY = 256; // elements asked between two chances for the caller to pause
 
@@ -65,9 +65,9 @@
       if (isElement && isOwn(root)) continue;
       yield root;
       if (isElement) {
-        const shadow = shadowRootOf(root);
-        if (shadow) stack.push(shadow);
         const name = root.localName;
+        const shadow = mayHost(name) ? shadowRootOf(root) : null; // an added row (li, tr) cannot host one
+        if (shadow) stack.push(shadow);
         if (name === "iframe" || name === "frame") enterFrame(root, stack, onFrame);
       }
       // The one step per element (every property read is a call across worlds, dearest in

@@ -94,8 +94,9 @@
    * matches faster than a complete one and leaves out nearly as many; frames stay in (they are
    * walked into).
    */
-  const MAY_HOST_SELECTOR = ":not(a, li, img, path, svg, i, ul, button, input, br, option, td, tr, label, script, " +
-    "source, strong, g, use, b, em, small, table, tbody)";
+  const NO_HOSTS = new Set(["a", "li", "img", "path", "svg", "i", "ul", "button", "input", "br", "option", "td", "tr",
+    "label", "script", "source", "strong", "g", "use", "b", "em", "small", "table", "tbody"]);
+  const MAY_HOST_SELECTOR = `:not(${[...NO_HOSTS].join(", ")})`;
 
   /** Shadow root of an element, open or closed (extension-only access where the browser offers it),
    *  with the browser's accessor looked up once. Chromium's accessor is an extension API call, the
@@ -127,6 +128,8 @@
     api,
     alive,
     MAY_HOST_SELECTOR,
+    /** May an element of this (local) name host a shadow root? (An element already in hand: no query needed.) */
+    mayHost: (localName) => !NO_HOSTS.has(localName),
     shadowRootOf,
     /** The storage.local keys (shared/common.js, their one home). */
     keys: common.KEYS,

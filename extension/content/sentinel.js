@@ -23,7 +23,7 @@
   const installed = sites.some((site) => !site.onRequest);
   const cookieHosts = sites.flatMap((site) => site.cookieHosts || []).join(", ");
   const hasFlows = sites.some((site) => site.flows > 0);
-  const {MAY_HOST_SELECTOR, shadowRootOf} = OH; // namespace.js: dom.js walks by the same rule
+  const {MAY_HOST_SELECTOR, mayHost, shadowRootOf} = OH; // namespace.js: dom.js walks by the same rule
   const NOTABLE = [CANDIDATES, cookieHosts, ":not(:defined)", "iframe", "frame"].filter(Boolean).join(",");
 
   let engine = null;
@@ -120,9 +120,10 @@
   }
 
   function goInside(element, stack) {
-    const shadow = shadowRootOf(element);
+    const name = element.localName;
+    const shadow = mayHost(name) ? shadowRootOf(element) : null;
     if (shadow) stack.push(shadow);
-    if (element.tagName === "IFRAME" || element.tagName === "FRAME") enterFrame(element, stack);
+    if (name === "iframe" || name === "frame") enterFrame(element, stack);
   }
 
   function enterFrame(element, stack) {
