@@ -470,3 +470,42 @@ def test_count_follows_the_users_own_answers(browser):
     before = browser.wait(browser.active_count)
     browser.js("document.querySelector('input[type=checkbox]:checked').click()")
     browser.wait(lambda: browser.active_count() == before - 1, message="a plain checkbox unticked by hand was not noticed")
+
+
+# ---- undo -----------------------------------------------------------------------------------------
+
+UNANSWER = """
+for (const radio of document.querySelectorAll('input[name="post_obj"]')) radio.checked = false;
+document.querySelector('input[name="post_obj"]').dispatchEvent(new Event('change', {bubbles: true}));
+"""
+POST_OBJECTION = "return [...document.querySelectorAll('input[name=\"post_obj\"]')].map((r) => r.checked)"
+
+
+@pytest.mark.parametrize("unanswered", [True, False], ids=["unanswered-objection", "twin-all-answered"])
+def test_undo_says_which_question_keeps_its_new_answer(browser, locales, unanswered):
+    """A Ja/Nein objection with no answer yet: the clear answers it ("Ja", I object). No click can
+    take an answer back, so undo puts back the others and says that this one stays answered. In the
+    twin every question had an answer: undo puts all back and says nothing more."""
+    browser.open("engine/radio-questions.html")
+    browser.fixture_ready()
+    browser.panel()
+    browser.wait(lambda: browser.active_count() > 0, message="no active consent found")
+    if unanswered:
+        browser.js(UNANSWER)
+        browser.wait(lambda: browser.js(POST_OBJECTION) == [False, False])
+    m = spoken(browser, locales)
+    before = browser.js(POST_OBJECTION)
+    clear(browser)
+    assert browser.js(POST_OBJECTION) == [True, False], "the objection was not answered"
+    after_clear = browser.panel_text('[data-role="status"]')
+    changed = int(re.search(r"\d+", after_clear).group())
+    browser.click_action("undo")
+    browser.wait_idle()
+    browser.wait(lambda: browser.panel_text('[data-role="status"]') != after_clear, message="undo said nothing")
+    status = browser.panel_text('[data-role="status"]')
+    if unanswered:
+        assert status == f"{message(m, 'undone', str(changed - 1))} {message(m, 'undoneKeptOne')}"
+        assert browser.js(POST_OBJECTION) == [True, False], "an answer the page never had was taken back somehow"
+    else:
+        assert status == message(m, "undone", str(changed))
+        assert browser.js(POST_OBJECTION) == before

@@ -320,7 +320,8 @@
       const report = await run(plan, engineButtons.openDialogs(doc));
       if (stopped) return null;
       closeOpened();
-      lastRun = {kind: "undo", changes: [], restored: report.done.length, failed: report.failures, confirmed: report.confirmed};
+      const kept = lastRun.changes.filter(({from}) => from === null).length; // no click takes an answer back: the panel says so
+      lastRun = {kind: "undo", changes: [], restored: report.done.length, kept, failed: report.failures, confirmed: report.confirmed};
       update();
       return lastRun;
     }

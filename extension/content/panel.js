@@ -177,6 +177,7 @@
         else if (run.changes.length) lines.push(OH.t("saveHintNoButton"));
       } else if (run?.kind === "undo") {
         lines.push(OH.t("undone", [String(run.restored)]));
+        if (run.kept) lines.push(run.kept === 1 ? OH.t("undoneKeptOne") : OH.t("undoneKept", [String(run.kept)]));
       }
       status.textContent = lines.join(" ");
       const failures = run?.failed || [];
