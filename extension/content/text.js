@@ -57,6 +57,16 @@
   const KEY_LENGTH = 3; // the space before a word and its first two letters
   const SMALL_LIST = 8; // asked term by term
   const termIndexes = new WeakMap(); // a compiled list -> {starts: Map(key -> [position in list]), rest: [position]}
+  // A list is indexed once it has been asked this often: building an index costs more than the
+  // few questions of a page with one form (most pages), and pays off on a table of many rows.
+  const INDEX_AFTER = 48;
+  const asked = new WeakMap(); // a compiled list not indexed yet -> how often it was asked
+  function indexed(compiled) {
+    if (termIndexes.has(compiled)) return true;
+    const count = (asked.get(compiled) || 0) + 1;
+    asked.set(compiled, count);
+    return count > INDEX_AFTER;
+  }
   function termIndex(compiled) {
     let index = termIndexes.get(compiled);
     if (!index) {
@@ -81,7 +91,7 @@
    * as soon as hit returns true.
    */
   function eachHit(norm, compiled, hit) {
-    if (compiled.length < SMALL_LIST) {
+    if (compiled.length < SMALL_LIST || !indexed(compiled)) {
       return compiled.some(({needle}, position) => {
         const index = norm.indexOf(needle);
         return index !== -1 && hit(position, index);

@@ -226,3 +226,32 @@ def test_vocabulary_classes_are_complete():
     roles = {"negators", "optOut", "nonNegating", "disclaimerMarkers", "instruction", "notices"}
     missing = sorted(name for name in named | roles if not merged.get(name))
     assert not missing, f"classes without terms: {missing}"
+
+
+def test_an_indexed_list_finds_what_term_by_term_finds():
+    """text.js indexes a list once it is asked often (a table of many rows): every list of the
+    vocabulary, on every phrase of the corpus and its running text, finds the same terms in the
+    same order both ways. (An index that lost a term would miss a consent only on large pages.)"""
+    lists = []
+
+    def collect(value):
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            lists.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+
+    for vocabulary in vocabularies():
+        collect(vocabulary)
+    phrases = [row["phrase"] for row in corpus()]
+    texts = phrases + [" ".join(phrases[i:i + 12]) for i in range(0, len(phrases), 12)]
+    result = subprocess.run([node(), str(RUNNER.with_name("term_index_runner.cjs"))],
+                            input=json.dumps({"lists": lists, "texts": texts}),
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert len(lists) >= 20 and outcome["asked"] == len(lists) * len(texts)
+    assert outcome["count"] == 0, outcome["differences"]
