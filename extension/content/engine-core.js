@@ -21,7 +21,6 @@
   const {dom, text, labels, shapes, engineButtons} = OH;
 
   const FULL_RESCAN_AT = 300; // more added nodes than this in one batch: scan the document once
-  const SLICE_MS = 8; // longest piece of a scan before the page gets its turn
 
   function createEngine({vocabulary, doc = document, onUpdate = () => {}}) {
     const saveNames = vocabulary.save || [];
@@ -136,20 +135,11 @@
       for (const steps = scanSteps([start]); !steps.next().done;);
     }
 
-    /**
-     * Scan in slices of at most SLICE_MS, giving the page its turn in between (scheduler.yield()
-     * where the browser has it, else a message-channel task): no long task on a page with
-     * thousands of controls. Scans run one after another.
-     */
+    /** Scan in slices, the page's turn in between (OH.runInSlices): no long task on a page with
+     *  thousands of controls. Scans run one after another. */
     function scanInSlices(starts) {
       scanning = scanning.then(async () => {
-        const steps = scanSteps(starts);
-        let sliceEnd = Date.now() + SLICE_MS;
-        while (!stopped && !steps.next().done) {
-          if (Date.now() < sliceEnd) continue;
-          await OH.yieldToPage();
-          sliceEnd = Date.now() + SLICE_MS;
-        }
+        if (!stopped) await OH.runInSlices(scanSteps(starts), () => !stopped);
       });
       return scanning;
     }

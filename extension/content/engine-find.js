@@ -228,19 +228,4 @@
   }
 
   OH.createWatcher = createWatcher;
-  /** Let the page run (input, rendering, its own tasks) before going on: between a scan's slices. */
-  OH.yieldToPage = function yieldToPage() {
-    try {
-      const scheduler = globalThis.scheduler;
-      if (typeof scheduler?.yield === "function") return scheduler.yield();
-    } catch {
-      // not offered to content scripts here: a task of our own
-    }
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.addEventListener("message", () => resolve(), {once: true});
-      channel.port1.start();
-      channel.port2.postMessage(null);
-    });
-  };
 })();

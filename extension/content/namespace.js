@@ -124,9 +124,48 @@
     return (element) => element.shadowRoot;
   }
 
+  const SLICE_MS = 8; // longest piece of a look or scan before the page gets its turn
+
+  /** Let the page run (input, rendering, its own tasks) before going on: scheduler.yield() where
+   *  the browser offers it to content scripts, else a message-channel task of our own. */
+  function yieldToPage() {
+    try {
+      const scheduler = globalThis.scheduler;
+      if (typeof scheduler?.yield === "function") return scheduler.yield();
+    } catch {
+      // not offered to content scripts here: a task of our own
+    }
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.addEventListener("message", () => resolve(), {once: true});
+      channel.port1.start();
+      channel.port2.postMessage(null);
+    });
+  }
+
+  /**
+   * Run a generator's steps in slices of at most SLICE_MS, the page's turn between them (the
+   * sentinel's first look, the engine's scans): no long task on a large page. `goOn()` is asked
+   * after each turn the page had; once it says no, the rest is dropped. Resolves to the
+   * generator's value, or undefined when dropped. The clock is Date.now(): performance.now() is
+   * a call across worlds in Firefox, and it is read at every step.
+   */
+  async function runInSlices(steps, goOn) {
+    let sliceEnd = Date.now() + SLICE_MS;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (Date.now() < sliceEnd) continue;
+      await yieldToPage();
+      if (!goOn()) return undefined;
+      sliceEnd = Date.now() + SLICE_MS;
+    }
+  }
+
   globalThis.ohneHaken = {
     api,
     alive,
+    runInSlices,
     MAY_HOST_SELECTOR,
     /** May an element of this (local) name host a shadow root? (An element already in hand: no query needed.) */
     mayHost: (localName) => !NO_HOSTS.has(localName),

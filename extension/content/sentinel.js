@@ -15,7 +15,6 @@
   const CANDIDATES = "input[type=checkbox],input[type=radio],[role=checkbox],[role=switch],[role=radio],[aria-pressed]," +
     "[aria-checked],select";
   const ATTRIBUTES = ["role", "type", "aria-pressed", "aria-checked"];
-  const SLICE_MS = 8; // the first look's longest piece before the page gets its turn (as the engine's scan)
   const WALK_PAUSE_EVERY = 256; // hosts asked between two chances to pause (as dom.js)
   const LAUNCHER_KEY = OH.keys.showLauncher;
 
@@ -70,19 +69,11 @@
     }
   }
 
-  /** The first look at a whole page, in slices of at most SLICE_MS with the page's turn between
-   *  them: a page of 50,000 elements is no long task (Firefox: 96 ms in one piece). */
+  /** The first look at a whole page, in slices with the page's turn between them (OH.runInSlices):
+   *  a page of 50,000 elements is no long task (Firefox: 96 ms in one piece). False once a
+   *  mutation brought the engine meanwhile, or this copy retired. */
   async function lookInSlices(start) {
-    const steps = lookSteps(start);
-    let sliceEnd = Date.now() + SLICE_MS; // not performance.now(): a call across worlds in Firefox
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      if (Date.now() < sliceEnd) continue;
-      await (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
-      if (engine || !OH.alive()) return false; // a mutation brought the engine meanwhile, or this copy retired
-      sliceEnd = Date.now() + SLICE_MS;
-    }
+    return (await OH.runInSlices(lookSteps(start), () => !engine && OH.alive())) ?? false;
   }
 
   /** The look as steps (a generator, its value the answer): a pause before each query of a
